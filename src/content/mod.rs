@@ -1,0 +1,457 @@
+//! The book's content as a typed model, loaded from `content/` and validated.
+//!
+//! Layout of `content/`:
+//! - `index.md`: the front page's introduction (`title`);
+//! - `guide.md`: how to use the bank (`title`);
+//! - `levels/level-N.md`: one per level (`level`, `title`, `probes`, `red_flag`, `red_flag_short`);
+//! - `questions/<id>.md`: one per question (see [`QuestionMeta`]);
+//! - any other file is an asset copied to the same place in the output.
+//!
+//! Loading never stops at the first problem: every file is read and checked, and all the
+//! diagnostics come back together.
+
+mod front_matter;
+mod validate;
+
+pub use validate::resolve_link;
+
+use crate::config::{self, Config};
+use crate::diagnostics::Diagnostic;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A loaded, validated book. Nothing that renders it can fail on content.
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub root: PathBuf,
+    pub config: Config,
+    pub index: Page,
+    pub guide: Page,
+    /// Sorted by number, numbered 1..=n without gaps.
+    pub levels: Vec<Level>,
+    /// Sorted by level, then order.
+    pub questions: Vec<Question>,
+    /// Non-markdown files under `content/`, relative to it, sorted.
+    pub assets: Vec<PathBuf>,
+}
+
+/// Where a piece of markdown came from, so errors and snippet failures name the right line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Relative to the book root, e.g. `content/questions/jwks.md`.
+    pub file: PathBuf,
+    /// 1-based line of the file where the markdown body starts.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub title: String,
+    pub description: String,
+    pub body: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelMeta {
+    pub level: u32,
+    pub title: String,
+    /// What this level probes.
+    pub probes: String,
+    /// The level's red flag, as the bank words it.
+    pub red_flag: String,
+    /// The red flag in a few words, for summaries.
+    pub red_flag_short: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Level {
+    pub meta: LevelMeta,
+    pub body: String,
+    pub origin: Origin,
+}
+
+/// A question's front matter: the schema contributors fill in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionMeta {
+    /// Stable, kebab-case, equal to the file name; used in URLs and connections.
+    pub id: String,
+    pub level: u32,
+    /// Position within the level.
+    pub order: u32,
+    /// The question as the interviewer asks it.
+    pub question: String,
+    /// One sentence: what the question reveals.
+    #[serde(default)]
+    pub summary: String,
+    /// What a strong answer shows.
+    #[serde(default)]
+    pub signals: Vec<String>,
+    #[serde(default)]
+    pub red_flags: Vec<String>,
+    #[serde(default)]
+    pub follow_ups: Vec<String>,
+    /// Other questions a strong candidate connects this one to.
+    #[serde(default)]
+    pub connections: Vec<Connection>,
+    #[serde(default)]
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Connection {
+    pub to: String,
+    #[serde(default)]
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub meta: QuestionMeta,
+    pub body: String,
+    pub origin: Origin,
+    /// The file's full text, for pointing diagnostics at front matter lines.
+    pub text: String,
+}
+
+/// Outcome of loading: the book plus warnings, or every problem found.
+pub type Loaded = Result<(Book, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Loads and validates the book at `root`.
+pub fn load(root: &Path) -> Loaded {
+    if !root.is_dir() {
+        return Err(vec![
+            Diagnostic::error(root, format!("the book directory `{}` does not exist", root.display()))
+                .help("pass the directory holding book.toml and content/, or run `handbook init DIR` to make one"),
+        ]);
+    }
+    let mut diags = Vec::new();
+    let config = match config::load(root) {
+        Ok(c) => c,
+        Err(d) => {
+            diags.push(d);
+            Config::default()
+        }
+    };
+    let files = match walk(root, &mut diags) {
+        Some(f) => f,
+        None => return Err(diags),
+    };
+
+    let mut index = None;
+    let mut guide = None;
+    let mut levels = Vec::new();
+    let mut questions = Vec::new();
+    let mut assets = Vec::new();
+    for rel in files {
+        let file = Path::new(CONTENT_DIR).join(&rel);
+        let slash = rel.to_string_lossy().replace('\\', "/");
+        let is_md = rel.extension().is_some_and(|e| e == "md");
+        if !is_md {
+            assets.push(rel);
+            continue;
+        }
+        let Some(text) = read_text(root, &file, &mut diags) else {
+            continue;
+        };
+        let kind = if slash == "index.md" {
+            Kind::Index
+        } else if slash == "guide.md" {
+            Kind::Guide
+        } else if slash.starts_with("levels/") && !slash[7..].contains('/') {
+            Kind::Level
+        } else if slash.starts_with("questions/") && !slash[10..].contains('/') {
+            Kind::Question
+        } else {
+            diags.push(
+                Diagnostic::warning(&file, "this markdown file is not part of the book (orphan)").help(
+                    "questions go in content/questions/<id>.md and levels in content/levels/level-N.md; move or delete it",
+                ),
+            );
+            continue;
+        };
+        let split = match front_matter::split(&file, &text) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let origin = Origin {
+            file: file.clone(),
+            body_line: split.body_line,
+        };
+        let body = split.body.to_string();
+        match kind {
+            Kind::Index | Kind::Guide => {
+                match front_matter::parse::<PageMeta>(&file, &text, &split) {
+                    Ok(meta) => {
+                        let page = Page {
+                            title: meta.title,
+                            description: meta.description,
+                            body,
+                            origin,
+                        };
+                        if matches!(kind, Kind::Index) {
+                            index = Some(page);
+                        } else {
+                            guide = Some(page);
+                        }
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+            Kind::Level => match front_matter::parse::<LevelMeta>(&file, &text, &split) {
+                Ok(meta) => levels.push((Level { meta, body, origin }, text)),
+                Err(d) => diags.push(d),
+            },
+            Kind::Question => match front_matter::parse::<QuestionMeta>(&file, &text, &split) {
+                Ok(meta) => questions.push(Question {
+                    meta,
+                    body,
+                    origin,
+                    text,
+                }),
+                Err(d) => diags.push(d),
+            },
+        }
+    }
+    for (name, present) in [("index.md", index.is_some()), ("guide.md", guide.is_some())] {
+        if !present && !diags.iter().any(|d| d.file.ends_with(name)) {
+            diags.push(
+                Diagnostic::error(
+                    Path::new(CONTENT_DIR).join(name),
+                    format!("content/{name} is missing"),
+                )
+                .help("add it with front matter `title: ...` and a markdown body"),
+            );
+        }
+    }
+    let (Some(index), Some(guide)) = (index, guide) else {
+        return Err(diags);
+    };
+    let mut book = Book {
+        root: root.to_path_buf(),
+        config,
+        index,
+        guide,
+        levels: Vec::new(),
+        questions,
+        assets,
+    };
+    validate::levels(&mut book, levels, &mut diags);
+    validate::questions(&mut book, &mut diags);
+    validate::links(&book, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        Err(diags)
+    } else {
+        Ok((book, diags))
+    }
+}
+
+enum Kind {
+    Index,
+    Guide,
+    Level,
+    Question,
+}
+
+/// Files under `content/`, relative to it, sorted. Symlinks are followed only when they stay
+/// inside the book; walkdir's loop detection keeps a symlink cycle from hanging us.
+fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<PathBuf>> {
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error(
+                CONTENT_DIR,
+                format!("no content/ directory in `{}`", root.display()),
+            )
+            .help("a book keeps its markdown in content/; run `handbook init DIR` for a skeleton"),
+        );
+        return None;
+    }
+    let canonical_root = std::fs::canonicalize(root).ok()?;
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel_to(root, p))
+                    .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                let what = if e.loop_ancestor().is_some() {
+                    "a symlink loop".to_string()
+                } else {
+                    e.to_string()
+                };
+                diags.push(
+                    Diagnostic::warning(path, format!("skipped: {what}"))
+                        .help("remove the link or fix its target"),
+                );
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let inside =
+                std::fs::canonicalize(entry.path()).is_ok_and(|t| t.starts_with(&canonical_root));
+            if !inside {
+                diags.push(
+                    Diagnostic::error(
+                        rel_to(root, entry.path()),
+                        "this symlink points outside the book",
+                    )
+                    .help("copy the file into the book instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
+            continue;
+        }
+        if let Ok(rel) = entry.path().strip_prefix(&content) {
+            files.push(rel.to_path_buf());
+        }
+    }
+    Some(files)
+}
+
+fn rel_to(root: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Reads a file as UTF-8 with `\n` line endings and no BOM.
+fn read_text(root: &Path, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let bytes = match std::fs::read(root.join(file)) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                file,
+                format!("cannot read the file: {e}"),
+            ));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let text = text
+                .strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text);
+            Some(if text.contains('\r') {
+                text.replace("\r\n", "\n")
+            } else {
+                text
+            })
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            let mut d =
+                Diagnostic::error(file, format!("the file is not valid UTF-8 (byte {valid})"))
+                    .help("save the file as UTF-8");
+            d.line = line;
+            diags.push(d);
+            None
+        }
+    }
+}
+
+impl Book {
+    pub fn level(&self, n: u32) -> Option<&Level> {
+        self.levels.iter().find(|l| l.meta.level == n)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.meta.id == id)
+    }
+
+    pub fn questions_in(&self, level: u32) -> impl Iterator<Item = &Question> {
+        self.questions.iter().filter(move |q| q.meta.level == level)
+    }
+
+    /// Every markdown body with its origin, in reading order.
+    pub fn bodies(&self) -> Vec<(&str, &Origin)> {
+        let mut out = vec![
+            (self.index.body.as_str(), &self.index.origin),
+            (self.guide.body.as_str(), &self.guide.origin),
+        ];
+        for level in &self.levels {
+            out.push((&level.body, &level.origin));
+            for q in self.questions_in(level.meta.level) {
+                out.push((&q.body, &q.origin));
+            }
+        }
+        out
+    }
+
+    /// The output path (relative to the output root, `/`-separated) of a content file given
+    /// relative to `content/`, or `None` if it is neither a page nor an asset.
+    pub fn output_path(&self, content_rel: &str) -> Option<String> {
+        if content_rel == "index.md" {
+            return Some("index.html".into());
+        }
+        if content_rel == "guide.md" {
+            return Some("guide.html".into());
+        }
+        if let Some(stem) = content_rel
+            .strip_prefix("levels/")
+            .and_then(|s| s.strip_suffix(".md"))
+        {
+            return self
+                .levels
+                .iter()
+                .any(|l| level_stem(l.meta.level) == stem)
+                .then(|| format!("levels/{stem}.html"));
+        }
+        if let Some(id) = content_rel
+            .strip_prefix("questions/")
+            .and_then(|s| s.strip_suffix(".md"))
+        {
+            return self.question(id).is_some().then(|| question_path(id));
+        }
+        self.assets
+            .iter()
+            .any(|a| a.to_string_lossy().replace('\\', "/") == content_rel)
+            .then(|| content_rel.to_string())
+    }
+}
+
+/// `level-3`: file stem and page name of a level.
+pub fn level_stem(n: u32) -> String {
+    format!("level-{n}")
+}
+
+pub fn question_path(id: &str) -> String {
+    format!("questions/{id}.html")
+}

@@ -1,0 +1,176 @@
+//! Writing the site: the destination guard and the atomic swap.
+//!
+//! The new site is written into a temporary directory beside the destination and swapped in
+//! only when complete, so a failed build leaves the previous output exactly as it was. The
+//! tool never writes or deletes outside the destination, and refuses destinations that would
+//! put the book's sources at risk, or a non-empty directory it did not create.
+
+use crate::render::OutputFile;
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+/// Present in every output directory the tool writes: proof the directory is ours to replace.
+pub const MARKER: &str = ".handbook-build";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("refusing to write the book to `{dest}`: {why}")]
+    Refused { dest: PathBuf, why: String },
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// An absolute, `..`-free form of `p` (resolving symlinks of the part that exists).
+pub fn absolute(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // Canonicalize the longest existing ancestor, then append the rest lexically.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    let mut normal = PathBuf::new();
+    for c in out.components() {
+        match c {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// Checks that `dest` is a safe place for the output of the book at `root`.
+pub fn guard(root: &Path, dest: &Path) -> Result<PathBuf, OutputError> {
+    let root = absolute(root);
+    let dest_abs = absolute(dest);
+    let refuse = |why: String| OutputError::Refused {
+        dest: dest.to_path_buf(),
+        why,
+    };
+    if dest_abs == root {
+        return Err(refuse("it is the book's own directory".into()));
+    }
+    if root.starts_with(&dest_abs) {
+        return Err(refuse("it contains the book's directory".into()));
+    }
+    for source in ["content", "themes", "snippets", "src", ".git"] {
+        if dest_abs.starts_with(root.join(source)) {
+            return Err(refuse(format!(
+                "it lies inside the book's {source}/ directory"
+            )));
+        }
+    }
+    if dest_abs.parent().is_none() {
+        return Err(refuse("it is a filesystem root".into()));
+    }
+    if dest_abs.exists() {
+        if !dest_abs.is_dir() {
+            return Err(refuse("it exists and is not a directory".into()));
+        }
+        let empty = std::fs::read_dir(&dest_abs)
+            .map_err(io(&dest_abs))?
+            .next()
+            .is_none();
+        if !empty && !dest_abs.join(MARKER).is_file() {
+            return Err(refuse(format!(
+                "it is a non-empty directory that handbook did not create (no {MARKER} inside); choose an empty or new directory"
+            )));
+        }
+    }
+    Ok(dest_abs)
+}
+
+/// Writes `files` to `dest` atomically: into a sibling temporary directory, then swapped in.
+pub fn write(dest: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    let parent = dest.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "book".into());
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.handbook-new-{pid}"));
+    let old = parent.join(format!(".{name}.handbook-old-{pid}"));
+    let result = write_tree(&tmp, files);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let had_previous = dest.exists();
+    if had_previous {
+        std::fs::rename(dest, &old).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&tmp);
+            io(dest)(e)
+        })?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, dest) {
+        // Put the previous output back: the destination must never be left half-done.
+        if had_previous {
+            let _ = std::fs::rename(&old, dest);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(io(dest)(e));
+    }
+    if had_previous {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+fn write_tree(root: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    if root.exists() {
+        std::fs::remove_dir_all(root).map_err(io(root))?;
+    }
+    std::fs::create_dir_all(root).map_err(io(root))?;
+    std::fs::write(
+        root.join(MARKER),
+        b"This directory is written by `handbook build`; it is replaced on every build.\n",
+    )
+    .map_err(io(root))?;
+    for f in files {
+        let rel = Path::new(&f.path);
+        if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(OutputError::Refused {
+                dest: rel.to_path_buf(),
+                why: "an output path must stay inside the output directory".into(),
+            });
+        }
+        let path = root.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        let file = std::fs::File::create(&path).map_err(io(&path))?;
+        let mut w = std::io::BufWriter::new(file);
+        w.write_all(&f.bytes).map_err(io(&path))?;
+        w.flush().map_err(io(&path))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,547 @@
+//! From a validated [`Book`] to the site's files, in memory: one function per page kind,
+//! templates from the theme, pages rendered in parallel. Writing them is `output`'s job.
+
+use crate::content::{Book, Origin, Question, level_stem, question_path};
+use crate::markdown::{self, Heading};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::{Context, Tera};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("theme: {0}")]
+    Theme(String),
+    #[error("template `{template}` failed while rendering {page}:\n{message}")]
+    Template {
+        template: String,
+        page: String,
+        message: String,
+    },
+}
+
+/// One output file: a `/`-separated path under the output root and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The site-wide context every template gets: built once, shared by all pages.
+#[derive(Serialize)]
+struct Site<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    authors: &'a [String],
+    levels: Vec<NavLevel>,
+    question_count: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct NavLevel {
+    number: u32,
+    title: String,
+    probes: String,
+    red_flag: String,
+    red_flag_short: String,
+    url: String,
+    sheet_url: String,
+    questions: Vec<NavQuestion>,
+}
+
+#[derive(Serialize, Clone)]
+struct NavQuestion {
+    id: String,
+    level: u32,
+    order: u32,
+    question: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+/// A question as templates see it: front matter with inline markdown rendered to HTML.
+#[derive(Serialize)]
+struct QuestionView {
+    id: String,
+    level: u32,
+    order: u32,
+    question: String,
+    summary: String,
+    signals: Vec<String>,
+    red_flags: Vec<String>,
+    follow_ups: Vec<String>,
+    sources: Vec<Link>,
+    connects_to: Vec<ConnectionView>,
+    connected_from: Vec<ConnectionView>,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct ConnectionView {
+    id: String,
+    level: u32,
+    question: String,
+    why: String,
+    url: String,
+}
+
+struct Renderer<'a> {
+    book: &'a Book,
+    tera: Tera,
+    site: Site<'a>,
+    label: String,
+    /// Connections pointing at each question (the reverse direction), by target id.
+    incoming: BTreeMap<&'a str, Vec<ConnectionView>>,
+}
+
+/// Renders the whole site.
+pub fn render(book: &Book, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+    let r = Renderer::new(book, theme)?;
+    let mut jobs: Vec<Job> = vec![
+        Job::Index,
+        Job::Guide,
+        Job::Search,
+        Job::NotFound,
+        Job::InterviewSheet,
+    ];
+    for level in &book.levels {
+        jobs.push(Job::Level(level.meta.level));
+        jobs.push(Job::LevelSheet(level.meta.level));
+    }
+    for q in &book.questions {
+        jobs.push(Job::Question(q));
+    }
+    let mut files: Vec<OutputFile> = jobs
+        .par_iter()
+        .map(|job| r.page(job))
+        .collect::<Result<_, _>>()?;
+    for (name, bytes) in theme.static_files().map_err(RenderError::Theme)? {
+        files.push(OutputFile {
+            path: format!("assets/{name}"),
+            bytes,
+        });
+    }
+    files.push(OutputFile {
+        path: "assets/highlight.css".into(),
+        bytes: crate::highlight::css().into_bytes(),
+    });
+    files.push(OutputFile {
+        path: "search-index.js".into(),
+        bytes: r.search_index().into_bytes(),
+    });
+    files.push(OutputFile {
+        path: "questions.json".into(),
+        bytes: r.questions_json().into_bytes(),
+    });
+    for asset in &book.assets {
+        let rel = asset.to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(book.root.join(crate::content::CONTENT_DIR).join(asset))
+            .map_err(|e| RenderError::Theme(format!("cannot read asset content/{rel}: {e}")))?;
+        files.push(OutputFile { path: rel, bytes });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+enum Job<'a> {
+    Index,
+    Guide,
+    Search,
+    NotFound,
+    InterviewSheet,
+    Level(u32),
+    LevelSheet(u32),
+    Question(&'a Question),
+}
+
+/// `../` repeated once per directory in `path`.
+fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+impl<'a> Renderer<'a> {
+    fn new(book: &'a Book, theme: &Theme) -> Result<Self, RenderError> {
+        let tera = theme.tera().map_err(RenderError::Theme)?;
+        let levels = book
+            .levels
+            .iter()
+            .map(|l| NavLevel {
+                number: l.meta.level,
+                title: l.meta.title.clone(),
+                probes: l.meta.probes.clone(),
+                red_flag: l.meta.red_flag.clone(),
+                red_flag_short: l.meta.red_flag_short.clone(),
+                url: format!("levels/{}.html", level_stem(l.meta.level)),
+                sheet_url: format!("sheets/{}.html", level_stem(l.meta.level)),
+                questions: book
+                    .questions_in(l.meta.level)
+                    .map(|q| NavQuestion {
+                        id: q.meta.id.clone(),
+                        level: q.meta.level,
+                        order: q.meta.order,
+                        question: q.meta.question.clone(),
+                        url: question_path(&q.meta.id),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut incoming: BTreeMap<&str, Vec<ConnectionView>> = BTreeMap::new();
+        for q in &book.questions {
+            for c in &q.meta.connections {
+                incoming
+                    .entry(c.to.as_str())
+                    .or_default()
+                    .push(ConnectionView {
+                        id: q.meta.id.clone(),
+                        level: q.meta.level,
+                        question: q.meta.question.clone(),
+                        why: inline(&c.why),
+                        url: question_path(&q.meta.id),
+                    });
+            }
+        }
+        Ok(Renderer {
+            book,
+            tera,
+            site: Site {
+                title: &book.config.book.title,
+                description: &book.config.book.description,
+                language: &book.config.book.language,
+                authors: &book.config.book.authors,
+                levels,
+                question_count: book.questions.len(),
+            },
+            label: book.config.test.label(),
+            incoming,
+        })
+    }
+
+    fn page(&self, job: &Job) -> Result<OutputFile, RenderError> {
+        match job {
+            Job::Index => {
+                let (html, headings) =
+                    self.markdown(&self.book.index.body, &self.book.index.origin, "index.html");
+                self.render_page("index.html", "index.html", &self.book.index.title, |ctx| {
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                })
+            }
+            Job::Guide => {
+                let (html, headings) =
+                    self.markdown(&self.book.guide.body, &self.book.guide.origin, "guide.html");
+                self.render_page("page.html", "guide.html", &self.book.guide.title, |ctx| {
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                })
+            }
+            Job::Search => self.render_page("search.html", "search.html", "Search", |_| {}),
+            Job::NotFound => self.render_page("404.html", "404.html", "Page not found", |_| {}),
+            Job::InterviewSheet => {
+                let questions: Vec<QuestionView> = self
+                    .book
+                    .questions
+                    .iter()
+                    .map(|q| self.question_view(q))
+                    .collect();
+                self.render_page(
+                    "sheet-interview.html",
+                    "sheets/interview.html",
+                    "Interview summary sheet",
+                    |ctx| {
+                        ctx.insert("questions", &questions);
+                    },
+                )
+            }
+            Job::Level(n) | Job::LevelSheet(n) => {
+                let level = self.book.level(*n).expect("validated level");
+                let nav = self
+                    .site
+                    .levels
+                    .iter()
+                    .find(|l| l.number == *n)
+                    .cloned()
+                    .expect("nav level");
+                let questions: Vec<QuestionView> = self
+                    .book
+                    .questions_in(*n)
+                    .map(|q| self.question_view(q))
+                    .collect();
+                let is_sheet = matches!(job, Job::LevelSheet(_));
+                let path = if is_sheet { &nav.sheet_url } else { &nav.url };
+                let (html, headings) = self.markdown(&level.body, &level.origin, path);
+                let title = if is_sheet {
+                    format!("Level {n} calibration sheet")
+                } else {
+                    format!("Level {n}: {}", level.meta.title)
+                };
+                let template = if is_sheet {
+                    "sheet-level.html"
+                } else {
+                    "level.html"
+                };
+                self.render_page(template, path, &title, |ctx| {
+                    ctx.insert("level", &nav);
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                    ctx.insert("questions", &questions);
+                })
+            }
+            Job::Question(q) => {
+                let view = self.question_view(q);
+                let (html, headings) = self.markdown(&q.body, &q.origin, &view.url);
+                let nav = self
+                    .site
+                    .levels
+                    .iter()
+                    .find(|l| l.number == q.meta.level)
+                    .cloned()
+                    .expect("nav level");
+                self.render_page(
+                    "question.html",
+                    &view.url.clone(),
+                    &q.meta.question,
+                    |ctx| {
+                        ctx.insert("q", &view);
+                        ctx.insert("level", &nav);
+                        ctx.insert("content", &html);
+                        ctx.insert("headings", &headings);
+                    },
+                )
+            }
+        }
+    }
+
+    fn render_page(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        fill: impl FnOnce(&mut Context),
+    ) -> Result<OutputFile, RenderError> {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("root", &root_of(path));
+        ctx.insert("path", path);
+        ctx.insert("title", title);
+        let (prev, next) = self.neighbours(path);
+        ctx.insert("prev", &prev);
+        ctx.insert("next", &next);
+        ctx.insert("headings", &Vec::<Heading>::new());
+        fill(&mut ctx);
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| RenderError::Template {
+                template: template.to_string(),
+                page: path.to_string(),
+                message: e.to_string(),
+            })?;
+        Ok(OutputFile {
+            path: path.to_string(),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    /// Previous and next page in reading order: index, guide, then each level followed by its
+    /// questions.
+    fn neighbours(&self, path: &str) -> (Option<Link>, Option<Link>) {
+        let mut order: Vec<Link> = vec![
+            Link {
+                title: self.book.index.title.clone(),
+                url: "index.html".into(),
+            },
+            Link {
+                title: self.book.guide.title.clone(),
+                url: "guide.html".into(),
+            },
+        ];
+        for l in &self.site.levels {
+            order.push(Link {
+                title: format!("Level {}: {}", l.number, l.title),
+                url: l.url.clone(),
+            });
+            for q in &l.questions {
+                order.push(Link {
+                    title: q.question.clone(),
+                    url: q.url.clone(),
+                });
+            }
+        }
+        let Some(i) = order.iter().position(|l| l.url == path) else {
+            return (None, None);
+        };
+        let next = order.get(i + 1).map(|l| Link {
+            title: l.title.clone(),
+            url: l.url.clone(),
+        });
+        let prev = i.checked_sub(1).and_then(|j| order.get(j)).map(|l| Link {
+            title: l.title.clone(),
+            url: l.url.clone(),
+        });
+        (prev, next)
+    }
+
+    fn markdown(&self, body: &str, origin: &Origin, page_path: &str) -> (String, Vec<Heading>) {
+        let root = root_of(page_path);
+        let link = |dest: &str| -> String {
+            match crate::content::resolve_link(self.book, &origin.file, dest) {
+                Some(Ok(target)) => {
+                    let fragment = dest.find('#').map(|i| &dest[i..]).unwrap_or("");
+                    format!("{root}{target}{fragment}")
+                }
+                _ => dest.to_string(),
+            }
+        };
+        let ctx = markdown::Context {
+            link: &link,
+            allow_html: self.book.config.output.html.allow_html,
+            highlight: self.book.config.output.html.highlight,
+            snippet_label: &self.label,
+        };
+        let r = markdown::render(body, &ctx);
+        (r.html, r.headings)
+    }
+
+    fn question_view(&self, q: &Question) -> QuestionView {
+        let m = &q.meta;
+        QuestionView {
+            id: m.id.clone(),
+            level: m.level,
+            order: m.order,
+            question: m.question.clone(),
+            summary: inline(&m.summary),
+            signals: m.signals.iter().map(|s| inline(s)).collect(),
+            red_flags: m.red_flags.iter().map(|s| inline(s)).collect(),
+            follow_ups: m.follow_ups.iter().map(|s| inline(s)).collect(),
+            sources: m
+                .sources
+                .iter()
+                .map(|s| Link {
+                    title: s.title.clone(),
+                    url: s.url.clone(),
+                })
+                .collect(),
+            connects_to: m
+                .connections
+                .iter()
+                .filter_map(|c| {
+                    let t = self.book.question(&c.to)?;
+                    Some(ConnectionView {
+                        id: t.meta.id.clone(),
+                        level: t.meta.level,
+                        question: t.meta.question.clone(),
+                        why: inline(&c.why),
+                        url: question_path(&t.meta.id),
+                    })
+                })
+                .collect(),
+            connected_from: self
+                .incoming
+                .get(m.id.as_str())
+                .cloned()
+                .unwrap_or_default(),
+            url: question_path(&m.id),
+        }
+    }
+
+    /// `window.HANDBOOK_SEARCH = [...]`: a script, not JSON, so search works from file://.
+    fn search_index(&self) -> String {
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            u: String,
+            l: u32,
+            q: &'a str,
+            t: String,
+        }
+        let entries: Vec<Entry> = self
+            .book
+            .questions
+            .iter()
+            .map(|q| Entry {
+                u: question_path(&q.meta.id),
+                l: q.meta.level,
+                q: &q.meta.question,
+                t: search_text(q),
+            })
+            .collect();
+        let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+        format!("window.HANDBOOK_SEARCH={};\n", json.replace("</", "<\\/"))
+    }
+
+    /// The whole bank as JSON for other tools (documented in docs/questions-json.md).
+    fn questions_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Export<'a> {
+            format: &'static str,
+            title: &'a str,
+            levels: Vec<&'a crate::content::LevelMeta>,
+            questions: Vec<ExportQuestion<'a>>,
+        }
+        #[derive(Serialize)]
+        struct ExportQuestion<'a> {
+            #[serde(flatten)]
+            meta: &'a crate::content::QuestionMeta,
+            url: String,
+        }
+        let export = Export {
+            format: "handbook-questions/1",
+            title: &self.book.config.book.title,
+            levels: self.book.levels.iter().map(|l| &l.meta).collect(),
+            questions: self
+                .book
+                .questions
+                .iter()
+                .map(|q| ExportQuestion {
+                    meta: &q.meta,
+                    url: question_path(&q.meta.id),
+                })
+                .collect(),
+        };
+        serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
+    }
+}
+
+/// Words a search can match for a question: its text, signals and red flags, deduplicated.
+fn search_text(q: &Question) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let m = &q.meta;
+    let all = std::iter::once(&m.summary)
+        .chain(&m.signals)
+        .chain(&m.red_flags)
+        .chain(std::iter::once(&m.id));
+    for s in all {
+        for w in s.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_') {
+            let w = w.to_lowercase();
+            if w.len() > 2 && !words.contains(&w) {
+                words.push(w);
+            }
+        }
+    }
+    words.join(" ")
+}
+
+/// Inline markdown (a list item of front matter) to HTML without the paragraph wrapper.
+/// Raw HTML is always escaped here: front matter is plain text with markdown emphasis.
+pub fn inline(text: &str) -> String {
+    let link = |d: &str| d.to_string();
+    let ctx = markdown::Context {
+        link: &link,
+        allow_html: false,
+        highlight: false,
+        snippet_label: "",
+    };
+    let html = markdown::render(text, &ctx).html;
+    let trimmed = html.trim();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+        .unwrap_or(trimmed)
+        .to_string()
+}

@@ -1,0 +1,116 @@
+// handbook: theme toggle, sidebar on small screens, hidden snippet lines, search. No network requests.
+(function () {
+  'use strict';
+  var root = document.body.getAttribute('data-root') || '';
+  var html = document.documentElement;
+
+  var themeButton = document.querySelector('.theme-toggle');
+  if (themeButton) themeButton.addEventListener('click', function () {
+    var dark = html.getAttribute('data-theme') === 'dark' ||
+      (!html.getAttribute('data-theme') && window.matchMedia('(prefers-color-scheme: dark)').matches);
+    var next = dark ? 'light' : 'dark';
+    html.setAttribute('data-theme', next);
+    try { localStorage.setItem('handbook-theme', next); } catch (e) { /* storage may be disabled */ }
+  });
+
+  var sidebarButton = document.querySelector('.sidebar-toggle');
+  var sidebar = document.getElementById('sidebar');
+  if (sidebarButton && sidebar) sidebarButton.addEventListener('click', function () {
+    var open = sidebar.classList.toggle('open');
+    sidebarButton.setAttribute('aria-expanded', String(open));
+  });
+
+  document.querySelectorAll('.toggle-hidden').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var figure = button.closest('.snippet');
+      var shown = figure.classList.toggle('show-hidden');
+      button.setAttribute('aria-pressed', String(shown));
+      button.textContent = shown ? 'Hide hidden lines' : 'Show hidden lines';
+    });
+  });
+
+  // Search over the index built at build time (search-index.js), so it works from file:// too.
+  var index = window.HANDBOOK_SEARCH || [];
+  function search(query, level) {
+    var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!terms.length && !level) return [];
+    return index.map(function (e) {
+      if (level && String(e.l) !== String(level)) return null;
+      var q = e.q.toLowerCase(), score = 0;
+      for (var i = 0; i < terms.length; i++) {
+        var t = terms[i];
+        if (q.indexOf(t) >= 0) score += 3;
+        else if (e.t.indexOf(t) >= 0) score += 1;
+        else return null;
+      }
+      return { e: e, score: score };
+    }).filter(Boolean).sort(function (a, b) { return b.score - a.score || a.e.l - b.e.l; }).map(function (r) { return r.e; });
+  }
+  function resultItem(e) {
+    var li = document.createElement('li');
+    var a = document.createElement('a');
+    a.href = root + e.u;
+    var badge = document.createElement('span');
+    badge.className = 'level-badge level-' + e.l;
+    badge.textContent = 'L' + e.l;
+    a.appendChild(badge);
+    a.appendChild(document.createTextNode(' ' + e.q));
+    li.appendChild(a);
+    return li;
+  }
+
+  var box = document.getElementById('search-box');
+  var list = document.querySelector('.search-results');
+  var selected = -1;
+  function showResults() {
+    var results = search(box.value, '').slice(0, 8);
+    list.textContent = '';
+    selected = -1;
+    results.forEach(function (e) { list.appendChild(resultItem(e)); });
+    list.hidden = results.length === 0;
+  }
+  if (box && list) {
+    box.addEventListener('input', showResults);
+    box.addEventListener('keydown', function (ev) {
+      var links = list.querySelectorAll('a');
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault();
+        if (!links.length) return;
+        selected = (selected + (ev.key === 'ArrowDown' ? 1 : -1) + links.length) % links.length;
+        links.forEach(function (l, i) { l.setAttribute('aria-selected', String(i === selected)); });
+      } else if (ev.key === 'Enter' && selected >= 0 && links[selected]) {
+        ev.preventDefault();
+        location.href = links[selected].href;
+      } else if (ev.key === 'Escape') {
+        list.hidden = true;
+        box.blur();
+      }
+    });
+  }
+  document.addEventListener('keydown', function (ev) {
+    var tag = (document.activeElement && document.activeElement.tagName) || '';
+    if (ev.key === '/' && !/INPUT|TEXTAREA|SELECT/.test(tag) && box) {
+      ev.preventDefault();
+      box.focus();
+    }
+  });
+
+  var pageBox = document.getElementById('search-page-box');
+  if (pageBox) {
+    var levelSelect = document.getElementById('search-level');
+    var out = document.getElementById('search-page-results');
+    var status = document.getElementById('search-status');
+    var params = new URLSearchParams(location.search);
+    pageBox.value = params.get('q') || '';
+    levelSelect.value = params.get('level') || '';
+    var run = function () {
+      var results = search(pageBox.value, levelSelect.value);
+      out.textContent = '';
+      results.forEach(function (e) { out.appendChild(resultItem(e)); });
+      status.textContent = (pageBox.value || levelSelect.value) ? results.length + ' question(s) found' : 'Type words to search ' + index.length + ' questions.';
+    };
+    pageBox.addEventListener('input', run);
+    levelSelect.addEventListener('change', run);
+    run();
+  }
+})();

@@ -309,6 +309,7 @@ pub fn run(book: &Book) -> Result<Report, SnippetError> {
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .env("CARGO_TERM_COLOR", "never")
+        .env("RUST_BACKTRACE", "0")
         .arg("--")
         .arg("--color")
         .arg("never");
@@ -388,12 +389,52 @@ fn parse(snippets: &[Snippet], stdout: &str) -> Vec<SnippetResult> {
                 ),
             };
             SnippetResult {
+                message: relocate(&message, snippets),
                 snippet: s.clone(),
                 outcome: o,
-                message,
             }
         })
         .collect()
+}
+
+/// Rewrites rustc's `src/fences/NAME.md:L:C` locations to the markdown file and line the
+/// snippet came from (line 1 of a fence file is the opening fence, as in the markdown).
+fn relocate(message: &str, snippets: &[Snippet]) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("src/fences/") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "src/fences/".len()..];
+        let Some(md) = after.find(".md:") else {
+            out.push_str("src/fences/");
+            rest = after;
+            continue;
+        };
+        let name = &after[..md];
+        let digits: String = after[md + 4..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        match (
+            snippets.iter().find(|s| s.name == name),
+            digits.parse::<usize>(),
+        ) {
+            (Some(s), Ok(line)) => {
+                out.push_str(&format!(
+                    "{}:{}",
+                    crate::diagnostics::display_path(&s.file),
+                    s.line + line - 1
+                ));
+                rest = &after[md + 4 + digits.len()..];
+            }
+            _ => {
+                out.push_str("src/fences/");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `src/lib.rs - NAME (line N)` -> `NAME`.

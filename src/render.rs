@@ -57,6 +57,7 @@ struct NavQuestion {
     level: u32,
     order: u32,
     question: String,
+    question_html: String,
     url: String,
 }
 
@@ -73,6 +74,7 @@ struct QuestionView {
     level: u32,
     order: u32,
     question: String,
+    question_html: String,
     summary: String,
     signals: Vec<String>,
     red_flags: Vec<String>,
@@ -88,6 +90,7 @@ struct ConnectionView {
     id: String,
     level: u32,
     question: String,
+    question_html: String,
     why: String,
     url: String,
 }
@@ -99,6 +102,9 @@ struct Renderer<'a> {
     label: String,
     /// Connections pointing at each question (the reverse direction), by target id.
     incoming: BTreeMap<&'a str, Vec<ConnectionView>>,
+    /// Pages in reading order, and each page's position in it, for previous/next links.
+    reading_order: Vec<Link>,
+    position: std::collections::HashMap<String, usize>,
 }
 
 /// Renders the whole site.
@@ -169,7 +175,7 @@ fn root_of(path: &str) -> String {
 impl<'a> Renderer<'a> {
     fn new(book: &'a Book, theme: &Theme) -> Result<Self, RenderError> {
         let tera = theme.tera().map_err(RenderError::Theme)?;
-        let levels = book
+        let levels: Vec<NavLevel> = book
             .levels
             .iter()
             .map(|l| NavLevel {
@@ -187,6 +193,7 @@ impl<'a> Renderer<'a> {
                         level: q.meta.level,
                         order: q.meta.order,
                         question: q.meta.question.clone(),
+                        question_html: inline(&q.meta.question),
                         url: question_path(&q.meta.id),
                     })
                     .collect(),
@@ -202,12 +209,21 @@ impl<'a> Renderer<'a> {
                         id: q.meta.id.clone(),
                         level: q.meta.level,
                         question: q.meta.question.clone(),
+                        question_html: inline(&q.meta.question),
                         why: inline(&c.why),
                         url: question_path(&q.meta.id),
                     });
             }
         }
+        let reading_order = reading_order(book, &levels);
+        let position = reading_order
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.url.clone(), i))
+            .collect();
         Ok(Renderer {
+            reading_order,
+            position,
             book,
             tera,
             site: Site {
@@ -349,43 +365,15 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Previous and next page in reading order: index, guide, then each level followed by its
-    /// questions.
-    fn neighbours(&self, path: &str) -> (Option<Link>, Option<Link>) {
-        let mut order: Vec<Link> = vec![
-            Link {
-                title: self.book.index.title.clone(),
-                url: "index.html".into(),
-            },
-            Link {
-                title: self.book.guide.title.clone(),
-                url: "guide.html".into(),
-            },
-        ];
-        for l in &self.site.levels {
-            order.push(Link {
-                title: format!("Level {}: {}", l.number, l.title),
-                url: l.url.clone(),
-            });
-            for q in &l.questions {
-                order.push(Link {
-                    title: q.question.clone(),
-                    url: q.url.clone(),
-                });
-            }
+    /// Previous and next page in reading order.
+    fn neighbours(&self, path: &str) -> (Option<&Link>, Option<&Link>) {
+        match self.position.get(path) {
+            Some(&i) => (
+                i.checked_sub(1).and_then(|j| self.reading_order.get(j)),
+                self.reading_order.get(i + 1),
+            ),
+            None => (None, None),
         }
-        let Some(i) = order.iter().position(|l| l.url == path) else {
-            return (None, None);
-        };
-        let next = order.get(i + 1).map(|l| Link {
-            title: l.title.clone(),
-            url: l.url.clone(),
-        });
-        let prev = i.checked_sub(1).and_then(|j| order.get(j)).map(|l| Link {
-            title: l.title.clone(),
-            url: l.url.clone(),
-        });
-        (prev, next)
     }
 
     fn markdown(&self, body: &str, origin: &Origin, page_path: &str) -> (String, Vec<Heading>) {
@@ -416,6 +404,7 @@ impl<'a> Renderer<'a> {
             level: m.level,
             order: m.order,
             question: m.question.clone(),
+            question_html: inline(&m.question),
             summary: inline(&m.summary),
             signals: m.signals.iter().map(|s| inline(s)).collect(),
             red_flags: m.red_flags.iter().map(|s| inline(s)).collect(),
@@ -437,6 +426,7 @@ impl<'a> Renderer<'a> {
                         id: t.meta.id.clone(),
                         level: t.meta.level,
                         question: t.meta.question.clone(),
+                        question_html: inline(&t.meta.question),
                         why: inline(&c.why),
                         url: question_path(&t.meta.id),
                     })
@@ -506,6 +496,31 @@ impl<'a> Renderer<'a> {
         };
         serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
     }
+}
+
+/// Index, guide, then each level followed by its questions.
+fn reading_order(book: &Book, levels: &[NavLevel]) -> Vec<Link> {
+    let mut order = vec![
+        Link {
+            title: book.index.title.clone(),
+            url: "index.html".into(),
+        },
+        Link {
+            title: book.guide.title.clone(),
+            url: "guide.html".into(),
+        },
+    ];
+    for l in levels {
+        order.push(Link {
+            title: format!("Level {}: {}", l.number, l.title),
+            url: l.url.clone(),
+        });
+        order.extend(l.questions.iter().map(|q| Link {
+            title: q.question.clone(),
+            url: q.url.clone(),
+        }));
+    }
+    order
 }
 
 /// Words a search can match for a question: its text, signals and red flags, deduplicated.

@@ -199,6 +199,18 @@ pub fn is_source(root: &Path, dest: &Path, path: &Path) -> bool {
         || rel.starts_with("themes")
 }
 
+fn answer(site: &Site, request: tiny_http::Request) {
+    let (status, ctype, body) = respond(site, request.url());
+    let header = tiny_http::Header::from_bytes("Content-Type", ctype).expect("static header");
+    let no_cache =
+        tiny_http::Header::from_bytes("Cache-Control", "no-store").expect("static header");
+    let response = tiny_http::Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header)
+        .with_header(no_cache);
+    let _ = request.respond(response);
+}
+
 /// Serves the book until the process ends. `on_event` receives progress lines to print.
 pub fn serve(
     root: &Path,
@@ -248,16 +260,14 @@ pub fn serve(
             let site = site.clone();
             s.spawn(move || {
                 for request in server.incoming_requests() {
-                    let (status, ctype, body) = respond(&site, request.url());
-                    let header = tiny_http::Header::from_bytes("Content-Type", ctype)
-                        .expect("static header");
-                    let no_cache = tiny_http::Header::from_bytes("Cache-Control", "no-store")
-                        .expect("static header");
-                    let response = tiny_http::Response::from_data(body)
-                        .with_status_code(status)
-                        .with_header(header)
-                        .with_header(no_cache);
-                    let _ = request.respond(response);
+                    if request.url().starts_with(RELOAD_PATH) {
+                        // A long poll waits for the next rebuild: give it its own thread so
+                        // open tabs never starve the workers.
+                        let site = site.clone();
+                        std::thread::spawn(move || answer(&site, request));
+                    } else {
+                        answer(&site, request);
+                    }
                 }
             });
         }

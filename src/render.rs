@@ -116,6 +116,7 @@ pub fn render(book: &Book, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
         Job::Search,
         Job::NotFound,
         Job::InterviewSheet,
+        Job::Scorecard,
     ];
     for level in &book.levels {
         jobs.push(Job::Level(level.meta.level));
@@ -162,6 +163,7 @@ enum Job<'a> {
     Search,
     NotFound,
     InterviewSheet,
+    Scorecard,
     Level(u32),
     LevelSheet(u32),
     Question(&'a Question),
@@ -272,6 +274,24 @@ impl<'a> Renderer<'a> {
                     "Interview summary sheet",
                     |ctx| {
                         ctx.insert("questions", &questions);
+                    },
+                )
+            }
+            Job::Scorecard => {
+                let questions: Vec<QuestionView> = self
+                    .book
+                    .questions
+                    .iter()
+                    .map(|q| self.question_view(q))
+                    .collect();
+                let data = self.scorecard_data();
+                self.render_page(
+                    "scorecard.html",
+                    "scorecard.html",
+                    "Interview scorecard",
+                    |ctx| {
+                        ctx.insert("questions", &questions);
+                        ctx.insert("scorecard_data", &data);
                     },
                 )
             }
@@ -439,6 +459,34 @@ impl<'a> Renderer<'a> {
                 .unwrap_or_default(),
             url: question_path(&m.id),
         }
+    }
+
+    /// What the scorecard script needs, as JSON safe to embed in a `<script>` element.
+    fn scorecard_data(&self) -> String {
+        let levels: Vec<serde_json::Value> = self
+            .book
+            .levels
+            .iter()
+            .map(|l| serde_json::json!({"number": l.meta.level, "title": l.meta.title, "red_flag": l.meta.red_flag}))
+            .collect();
+        let questions: Vec<serde_json::Value> = self
+            .book
+            .questions
+            .iter()
+            .map(|q| {
+                serde_json::json!({
+                    "id": q.meta.id,
+                    "level": q.meta.level,
+                    "question": q.meta.question,
+                    "signals": q.meta.signals,
+                    "red_flags": q.meta.red_flags,
+                })
+            })
+            .collect();
+        let data = serde_json::json!({"book": self.book.config.book.title, "levels": levels, "questions": questions});
+        data.to_string()
+            .replace("</", "<\\/")
+            .replace("<!--", "<\\u0021--")
     }
 
     /// `window.HANDBOOK_SEARCH = [...]`: a script, not JSON, so search works from file://.

@@ -21,10 +21,11 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "sheet-interview.html",
     "search.html",
     "404.html",
+    "scorecard.html",
 );
 
 /// Static files, copied to `assets/`.
-const STATIC: &[(&str, &str)] = embed!("style.css", "handbook.js");
+const STATIC: &[(&str, &str)] = embed!("style.css", "handbook.js", "scorecard.js");
 
 /// The theme in use: its name and the book directory that may override it.
 #[derive(Debug, Clone)]

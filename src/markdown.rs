@@ -209,6 +209,13 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
                 title,
                 id,
             }),
+            // Footnote labels become ids; prefix them so `[^1]` does not yield `id="1"`.
+            Event::FootnoteReference(label) => {
+                Event::FootnoteReference(format!("fn-{label}").into())
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
+            }
             other => other,
         };
         if let Some((_, text)) = code.as_mut() {
@@ -246,7 +253,7 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
                     let lvl = level as u8;
                     events.push(Event::Html(
                         format!(
-                            "<h{lvl} id=\"{unique}\"><a class=\"anchor\" href=\"#{unique}\" aria-hidden=\"true\">#</a>{inner_html}</h{lvl}>\n"
+                            "<h{lvl} id=\"{unique}\"><a class=\"anchor\" href=\"#{unique}\" aria-label=\"Link to this section\">#</a>{inner_html}</h{lvl}>\n"
                         )
                         .into(),
                     ));

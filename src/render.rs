@@ -136,10 +136,6 @@ pub fn render(book: &Book, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
         });
     }
     files.push(OutputFile {
-        path: "assets/highlight.css".into(),
-        bytes: crate::highlight::css().into_bytes(),
-    });
-    files.push(OutputFile {
         path: "search-index.js".into(),
         bytes: r.search_index().into_bytes(),
     });

@@ -25,7 +25,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// Static files, copied to `assets/`.
-const STATIC: &[(&str, &str)] = embed!("style.css", "handbook.js", "scorecard.js");
+const STATIC: &[(&str, &str)] = embed!("style.css", "highlight.css", "handbook.js", "scorecard.js");
 
 /// The theme in use: its name and the book directory that may override it.
 #[derive(Debug, Clone)]

@@ -88,16 +88,17 @@
     document.getElementById('sc-reason').textContent = reason;
   }
 
-  form.addEventListener('input', function (ev) {
-    if (!ev.target.hasAttribute('data-key')) return;
+  function edited(ev) {
+    if (!ev.target.hasAttribute || !ev.target.hasAttribute('data-key')) return;
     read(ev.target);
     // A level with a red flag cannot stay passed.
     data.levels.forEach(function (l, i) { if (flagsOf(i + 1).length) delete state['level:' + (i + 1) + ':passed']; });
     apply();
     save();
     render();
-  });
-  form.addEventListener('change', function (ev) { if (ev.target.type === 'radio') form.dispatchEvent(new Event('input')); });
+  }
+  form.addEventListener('input', edited);
+  form.addEventListener('change', edited);
 
   function report() {
     var r = result();

@@ -100,6 +100,8 @@ fn the_handbook_builds_with_every_seed_question_red_flag_and_rule() {
     ] {
         assert!(guide.contains(rule), "guide rule missing: {rule}");
     }
+    let broken = broken_links(&dest);
+    assert!(broken.is_empty(), "broken internal links: {broken:#?}");
     let index = read(&dest.join("index.html"));
     assert!(
         index.contains("hl-") || read(&dest.join("questions/alg-none.html")).contains("hl-"),

@@ -66,3 +66,56 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
+
+/// Every relative `href`/`src` of every HTML page under `site` points at a file that exists
+/// (fragments are checked against the target's ids). Returns the broken ones.
+pub fn broken_links(site: &Path) -> Vec<String> {
+    let files = snapshot(site);
+    let mut broken = Vec::new();
+    for (path, bytes) in &files {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for attr in ["href=\"", "src=\""] {
+            for part in html.split(attr).skip(1) {
+                let target = &part[..part.find('"').unwrap_or(0)];
+                if target.is_empty() || target.contains("://") || target.starts_with("mailto:") || target.starts_with("data:") {
+                    continue;
+                }
+                let (file, fragment) = match target.split_once('#') {
+                    Some((f, frag)) => (f, Some(frag)),
+                    None => (target, None),
+                };
+                let file = file.split('?').next().unwrap_or(file);
+                let resolved = if file.is_empty() {
+                    path.clone()
+                } else {
+                    let mut p = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                    for seg in file.split('/') {
+                        match seg {
+                            ".." => {
+                                p.pop();
+                            }
+                            "." | "" => {}
+                            s => p.push(s),
+                        }
+                    }
+                    p
+                };
+                match files.get(&resolved) {
+                    None => broken.push(format!("{}: {target}", path.display())),
+                    Some(t) => {
+                        if let Some(frag) = fragment.filter(|f| !f.is_empty()) {
+                            let t = String::from_utf8_lossy(t);
+                            if !t.contains(&format!("id=\"{frag}\"")) {
+                                broken.push(format!("{}: {target} (no such anchor)", path.display()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    broken
+}

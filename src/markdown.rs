@@ -14,6 +14,40 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// The URL scheme of a link destination (`https`, `javascript`...), if it has one.
+pub fn scheme(dest: &str) -> Option<String> {
+    let end = dest.find(':')?;
+    let candidate = &dest[..end];
+    if dest[..end].contains(['/', '?', '#']) {
+        return None;
+    }
+    let mut chars = candidate.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .then(|| candidate.to_ascii_lowercase())
+}
+
+/// Links may be relative, fragments, or use http(s) and mailto; anything else (`javascript:`,
+/// `data:`, `vbscript:`...) could run code in a reader's browser.
+pub fn is_safe_url(dest: &str) -> bool {
+    let trimmed: String = dest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    match scheme(&trimmed) {
+        None => true,
+        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto"),
+    }
+}
+
+fn safe(dest: String) -> String {
+    if is_safe_url(&dest) {
+        dest
+    } else {
+        "#unsafe-link-removed".to_string()
+    }
+}
+
 /// A link or image destination and its byte offset in the markdown.
 pub struct Link {
     pub dest: String,
@@ -194,7 +228,7 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
                 id,
             }) => Event::Start(Tag::Link {
                 link_type,
-                dest_url: (ctx.link)(&dest_url).into(),
+                dest_url: safe((ctx.link)(&dest_url)).into(),
                 title,
                 id,
             }),
@@ -205,7 +239,7 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
                 id,
             }) => Event::Start(Tag::Image {
                 link_type,
-                dest_url: (ctx.link)(&dest_url).into(),
+                dest_url: safe((ctx.link)(&dest_url)).into(),
                 title,
                 id,
             }),
@@ -425,6 +459,41 @@ mod tests {
         assert_eq!(blocks.len(), 1);
         assert_eq!(blocks[0].line, 3);
         assert_eq!(blocks[0].code, "let x = 1;\n");
+    }
+
+    #[test]
+    fn script_urls_never_reach_the_page() {
+        let link = |d: &str| d.to_string();
+        let ctx = Context {
+            link: &link,
+            allow_html: false,
+            highlight: false,
+            snippet_label: "",
+        };
+        for bad in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "java\tscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            let out = render(&format!("[x]({bad}) ![i]({bad})"), &ctx).html;
+            for attr in out.split("href=\"").chain(out.split("src=\"")).skip(1) {
+                let url = &attr[..attr.find('"').unwrap_or(0)];
+                assert!(is_safe_url(url), "{bad}: {out}");
+            }
+        }
+        let out = render(
+            "[ok](https://example.com/a:b) [rel](x.md#a:b) [m](mailto:a@b.c)",
+            &ctx,
+        )
+        .html;
+        assert!(
+            out.contains("https://example.com/a:b")
+                && out.contains("x.md#a:b")
+                && out.contains("mailto:a@b.c"),
+            "{out}"
+        );
     }
 
     #[test]

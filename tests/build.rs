@@ -264,8 +264,16 @@ fn init_makes_a_book_that_builds_checks_and_tests() {
 fn the_link_checker_finds_broken_links() {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir(site.path().join("a")).unwrap();
-    std::fs::write(site.path().join("index.html"), "<a href=\"a/page.html#here\">ok</a><a href=\"a/gone.html\">x</a>").unwrap();
-    std::fs::write(site.path().join("a/page.html"), "<p id=\"here\"></p><a href=\"../index.html#nowhere\">x</a>").unwrap();
+    std::fs::write(
+        site.path().join("index.html"),
+        "<a href=\"a/page.html#here\">ok</a><a href=\"a/gone.html\">x</a>",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("a/page.html"),
+        "<p id=\"here\"></p><a href=\"../index.html#nowhere\">x</a>",
+    )
+    .unwrap();
     let broken = broken_links(site.path());
     assert_eq!(broken.len(), 2, "{broken:?}");
     assert!(broken[0].contains("a/gone.html") || broken[1].contains("a/gone.html"));

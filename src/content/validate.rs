@@ -305,12 +305,13 @@ pub fn links(book: &Book, diags: &mut Vec<Diagnostic>) {
 
 /// `None` for external links and pure anchors; `Some(Ok(output path))` when the link resolves.
 pub fn resolve_link(book: &Book, from: &Path, dest: &str) -> Option<Result<String, String>> {
-    if dest.is_empty()
-        || dest.starts_with('#')
-        || dest.contains("://")
-        || dest.starts_with("mailto:")
-        || dest.starts_with("data:")
-    {
+    if !markdown::is_safe_url(dest) {
+        return Some(Err(format!(
+            "the `{}:` scheme is not allowed (it could run code in a reader's browser); use http(s), mailto or a relative link",
+            markdown::scheme(dest).unwrap_or_default()
+        )));
+    }
+    if dest.is_empty() || dest.starts_with('#') || markdown::scheme(dest).is_some() {
         return None;
     }
     if dest.starts_with('/') {

@@ -80,7 +80,11 @@ pub fn broken_links(site: &Path) -> Vec<String> {
         for attr in ["href=\"", "src=\""] {
             for part in html.split(attr).skip(1) {
                 let target = &part[..part.find('"').unwrap_or(0)];
-                if target.is_empty() || target.contains("://") || target.starts_with("mailto:") || target.starts_with("data:") {
+                if target.is_empty()
+                    || target.contains("://")
+                    || target.starts_with("mailto:")
+                    || target.starts_with("data:")
+                {
                     continue;
                 }
                 let (file, fragment) = match target.split_once('#') {
@@ -109,7 +113,8 @@ pub fn broken_links(site: &Path) -> Vec<String> {
                         if let Some(frag) = fragment.filter(|f| !f.is_empty()) {
                             let t = String::from_utf8_lossy(t);
                             if !t.contains(&format!("id=\"{frag}\"")) {
-                                broken.push(format!("{}: {target} (no such anchor)", path.display()));
+                                broken
+                                    .push(format!("{}: {target} (no such anchor)", path.display()));
                             }
                         }
                     }

@@ -35,6 +35,8 @@ pub struct Book {
     pub questions: Vec<Question>,
     /// Non-markdown files under `content/`, relative to it, sorted.
     pub assets: Vec<PathBuf>,
+    /// Position of each question in `questions`, by id.
+    by_id: std::collections::HashMap<String, usize>,
 }
 
 /// Where a piece of markdown came from, so errors and snippet failures name the right line.
@@ -258,9 +260,11 @@ pub fn load(root: &Path) -> Loaded {
         levels: Vec::new(),
         questions,
         assets,
+        by_id: Default::default(),
     };
     validate::levels(&mut book, levels, &mut diags);
     validate::questions(&mut book, &mut diags);
+    book.index_questions();
     validate::links(&book, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         Err(diags)
@@ -393,7 +397,17 @@ impl Book {
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
-        self.questions.iter().find(|q| q.meta.id == id)
+        self.by_id.get(id).and_then(|&i| self.questions.get(i))
+    }
+
+    /// Rebuilds the id index after `questions` changed order or content.
+    fn index_questions(&mut self) {
+        self.by_id = self
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.meta.id.clone(), i))
+            .collect();
     }
 
     pub fn questions_in(&self, level: u32) -> impl Iterator<Item = &Question> {

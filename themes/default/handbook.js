@@ -4,6 +4,26 @@
   var root = document.body.getAttribute('data-root') || '';
   var html = document.documentElement;
 
+  // The sidebar's question lists come from the shared search index, not from every page: a
+  // page's size must not grow with the number of questions in the book.
+  var index = window.HANDBOOK_SEARCH || [];
+  var path = document.body.getAttribute('data-path') || '';
+  document.querySelectorAll('.toc-questions').forEach(function (list) {
+    var level = Number(list.getAttribute('data-level'));
+    var n = 0;
+    index.forEach(function (e) {
+      if (e.l !== level) return;
+      n += 1;
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = root + e.u;
+      a.textContent = level + '.' + n + ' ' + e.q.replace(/`/g, '');
+      if (e.u === path) a.setAttribute('aria-current', 'page');
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+  });
+
   var themeButton = document.querySelector('.theme-toggle');
   if (themeButton) themeButton.addEventListener('click', function () {
     var dark = html.getAttribute('data-theme') === 'dark' ||
@@ -30,7 +50,6 @@
   });
 
   // Search over the index built at build time (search-index.js), so it works from file:// too.
-  var index = window.HANDBOOK_SEARCH || [];
   function search(query, level) {
     var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
     if (!terms.length && !level) return [];

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Whole-run benchmarks: handbook vs mdBook 0.5.4 on the same markdown, plus `handbook test` vs
+# one rustdoc per question file, plus serve's rebuild after a one-file edit.
+# Writes the table to docs/benchmarks.md. Usage: bench/compare.sh [RUNS]   (default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+runs=${1:-5}
+work=$repo/target/bench
+tools=$repo/target/bench-tools
+mkdir -p "$work" "$tools"
+
+cargo build --release --quiet
+hb=$repo/target/release/handbook
+if [ ! -x "$tools/bin/mdbook" ]; then
+  echo "installing mdBook 0.5.4 into $tools (once)"
+  cargo install --locked --quiet mdbook@0.5.4 --root "$tools"
+fi
+mdbook=$tools/bin/mdbook
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package: time)"; exit 1; }
+
+# run_timed LABEL CMD...: appends "seconds max_rss_kb" to $work/LABEL.times
+run_timed() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/time.tmp" "$@" >/dev/null 2>"$work/err.tmp" || { cat "$work/err.tmp"; exit 1; }
+  cat "$work/time.tmp" >> "$work/$label.times"
+}
+median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
+col() { awk -v c="$1" '{print $c}' "$2"; }
+size_kb() { du -sk "$1" | cut -f1; }
+
+rows=()
+for n in 20 1000 10000; do
+  dir=$work/bank-$n
+  python3 bench/gen_bank.py "$repo" "$n" "$dir" >/dev/null
+  rm -f "$work"/hb-$n.times "$work"/mb-$n.times
+  r=$runs; [ "$n" = 10000 ] && r=$(( runs < 3 ? runs : 3 ))
+  for _ in $(seq "$r"); do   # A B A B: the two tools alternate, so drift hits both alike
+    rm -rf "$dir/hb-out" "$dir/mb-out"
+    run_timed hb-$n "$hb" build "$dir/handbook" --dest-dir "$dir/hb-out"
+    run_timed mb-$n "$mdbook" build "$dir/mdbook" --dest-dir "$dir/mb-out"
+  done
+  hb_t=$(col 1 "$work/hb-$n.times" | median); mb_t=$(col 1 "$work/mb-$n.times" | median)
+  hb_m=$(( $(col 2 "$work/hb-$n.times" | sort -n | tail -1) / 1024 )); mb_m=$(( $(col 2 "$work/mb-$n.times" | sort -n | tail -1) / 1024 ))
+  hb_s=$(size_kb "$dir/hb-out"); mb_s=$(size_kb "$dir/mb-out")
+  hb_i=$(( $(stat -c %s "$dir/hb-out/search-index.js") / 1024 ))
+  mb_i=$(( ( $(stat -c %s "$dir/mb-out/searchindex.js" 2>/dev/null || echo 0) + $(stat -c %s "$dir/mb-out/searchindex.json" 2>/dev/null || echo 0) ) / 1024 ))
+  ratio=$(awk -v a="$mb_t" -v b="$hb_t" 'BEGIN {printf "%.1f", a/b}')
+  rows+=("| $n | $hb_t s | $mb_t s | ${ratio}x | $hb_m MiB | $mb_m MiB | $hb_s KB ($(( hb_s / n )) KB/q) | $mb_s KB ($(( mb_s / n )) KB/q) | $hb_i KB | $mb_i KB |")
+  echo "n=$n handbook ${hb_t}s mdbook ${mb_t}s ratio ${ratio}x"
+done
+
+# `handbook test` (one merged doctest run) vs one rustdoc per question file (as mdbook test does),
+# both warm: dependencies already built.
+"$hb" test "$repo" >/dev/null 2>&1 || true
+deps=$repo/target/handbook-snippets/target/debug/deps
+externs=()
+for c in snippets jsonwebtoken serde serde_json base64; do
+  f=$(ls -t "$deps"/lib"$c"-*.rlib | head -1); externs+=(--extern "$c=$f")
+done
+per_file() {
+  for md in "$repo"/content/questions/*.md; do
+    grep -q '^```rust' "$md" || continue
+    # The markdown body only, as mdBook hands a chapter to rustdoc.
+    awk 'f>=2{print} /^---$/{f++}' "$md" > "$work/chapter.md"
+    rustdoc --test --edition 2024 "$work/chapter.md" -L "dependency=$deps" "${externs[@]}" >/dev/null 2>&1
+  done
+}
+rm -f "$work"/t-hb.times "$work"/t-rd.times
+touch "$repo/content/questions/"*.md
+for _ in $(seq "$runs"); do
+  run_timed t-hb "$hb" test "$repo"
+  /usr/bin/time -f "%e %M" -o "$work/time.tmp" bash -c "$(declare -f per_file); repo='$repo' work='$work' deps='$deps' externs=(${externs[*]@Q}); per_file" && cat "$work/time.tmp" >> "$work/t-rd.times"
+done
+t_hb=$(col 1 "$work/t-hb.times" | median); t_rd=$(col 1 "$work/t-rd.times" | median)
+t_ratio=$(awk -v a="$t_rd" -v b="$t_hb" 'BEGIN {printf "%.1f", a/b}')
+echo "handbook test ${t_hb}s vs rustdoc per file ${t_rd}s (${t_ratio}x)"
+
+# serve: from saving one file to the new version being served, at 1,000 questions.
+serve_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs")
+echo "serve rebuild after a one-file edit at 1,000 questions: $serve_ms"
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Measured by \`bench/compare.sh $runs\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(rustc --version | cut -d' ' -f2) ($(uname -m))."
+  echo "handbook $("$hb" --version | cut -d' ' -f2) (release) vs mdBook $("$mdbook" --version | cut -d' ' -f2 | tr -d v), same markdown"
+  echo "(banks generated from the shipped questions by \`bench/gen_bank.py\`; medians of $runs runs, 3 at 10,000;"
+  echo "the tools alternate A B A B; peak memory is the maximum RSS over the runs, from /usr/bin/time)."
+  echo
+  echo "| questions | handbook build | mdbook build | speed-up | handbook peak | mdbook peak | handbook output | mdbook output | handbook search index | mdbook search index |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "handbook highlights code server-side (syntect); mdBook leaves highlighting to highlight.js in the browser."
+  echo
+  echo "| snippets of this book (warm dependencies) | median |"
+  echo "|---|---|"
+  echo "| \`handbook test\` (one merged edition-2024 doctest crate) | $t_hb s |"
+  echo "| one \`rustdoc --test\` per question file, as \`mdbook test\` runs chapters | $t_rd s |"
+  echo "| speed-up | ${t_ratio}x |"
+  echo
+  echo "| serve, 1,000 questions | median |"
+  echo "|---|---|"
+  echo "| save one question file -> new version served | $serve_ms |"
+} > docs/benchmarks.md
+echo "wrote docs/benchmarks.md"

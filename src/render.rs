@@ -153,6 +153,15 @@ pub fn render(book: &Book, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
     Ok(files)
 }
 
+/// Renders one question's page: what live reload needs when only that question's body changed
+/// (no other page shows a question's body).
+pub fn render_question(book: &Book, theme: &Theme, id: &str) -> Result<OutputFile, RenderError> {
+    let q = book
+        .question(id)
+        .ok_or_else(|| RenderError::Theme(format!("no question `{id}`")))?;
+    Renderer::new(book, theme)?.page(&Job::Question(q))
+}
+
 enum Job<'a> {
     Index,
     Guide,

@@ -3,7 +3,6 @@
 //! the last good site and shows its error on every page until it is fixed.
 
 use crate::diagnostics;
-use crate::render::OutputFile;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -33,12 +32,8 @@ impl Site {
     }
 
     /// Replaces the site after a good build.
-    pub fn publish(&self, files: Vec<OutputFile>) {
-        let map = files
-            .into_iter()
-            .map(|f| (f.path, Arc::new(f.bytes)))
-            .collect();
-        *self.files.write().unwrap_or_else(|e| e.into_inner()) = map;
+    pub fn publish(&self, files: HashMap<String, Arc<Vec<u8>>>) {
+        *self.files.write().unwrap_or_else(|e| e.into_inner()) = files;
         *self.error.write().unwrap_or_else(|e| e.into_inner()) = None;
         self.bump();
     }
@@ -61,13 +56,77 @@ impl Site {
 }
 
 /// Builds the book into memory; the error text of a failed build is ready for display.
-pub fn rebuild(root: &Path) -> Result<Vec<OutputFile>, String> {
-    let (book, _warnings) = match crate::load(root) {
-        Ok(b) => b,
-        Err(crate::Error::Invalid(mut diags)) => return Err(diagnostics::render_all(&mut diags)),
-        Err(e) => return Err(e.to_string()),
-    };
-    crate::render(&book).map_err(|e| e.to_string())
+pub fn rebuild(root: &Path) -> Result<HashMap<String, Arc<Vec<u8>>>, String> {
+    let mut live = Live::default();
+    live.full(root)?;
+    Ok(live.files)
+}
+
+/// The last good book and its files, so an edit to one answer re-renders one page.
+#[derive(Default)]
+pub struct Live {
+    book: Option<crate::content::Book>,
+    files: HashMap<String, Arc<Vec<u8>>>,
+}
+
+impl Live {
+    /// The current site (cheap to clone: the bytes are shared).
+    pub fn files(&self) -> &HashMap<String, Arc<Vec<u8>>> {
+        &self.files
+    }
+
+    /// Loads, validates and renders everything.
+    pub fn full(&mut self, root: &Path) -> Result<(), String> {
+        let (book, _warnings) = match crate::load(root) {
+            Ok(b) => b,
+            Err(crate::Error::Invalid(mut diags)) => {
+                return Err(diagnostics::render_all(&mut diags));
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let files = crate::render(&book).map_err(|e| e.to_string())?;
+        self.book = Some(book);
+        self.files = files
+            .into_iter()
+            .map(|f| (f.path, Arc::new(f.bytes)))
+            .collect();
+        Ok(())
+    }
+
+    /// Applies a change of the files `changed` (absolute paths): only the edited question pages
+    /// when nothing but answer bodies changed, else a full rebuild. Either way the site is the
+    /// one a full build would produce.
+    pub fn update(&mut self, root: &Path, changed: &[PathBuf]) -> Result<(), String> {
+        if let Some(ids) = self.refresh_bodies(root, changed) {
+            let book = self.book.as_ref().expect("refresh_bodies needs a book");
+            let theme = crate::theme::Theme::new(&book.root, &book.config.output.html.theme)?;
+            for id in ids {
+                let page =
+                    crate::render::render_question(book, &theme, &id).map_err(|e| e.to_string())?;
+                self.files.insert(page.path, Arc::new(page.bytes));
+            }
+            return Ok(());
+        }
+        self.full(root)
+    }
+
+    fn refresh_bodies(&mut self, root: &Path, changed: &[PathBuf]) -> Option<Vec<String>> {
+        let book = self.book.as_mut()?;
+        let questions = root.join(crate::content::CONTENT_DIR).join("questions");
+        let mut ids = Vec::new();
+        for path in changed {
+            if path.parent() != Some(questions.as_path())
+                || path.extension().is_none_or(|e| e != "md")
+            {
+                return None;
+            }
+            let rel = path.strip_prefix(root).ok()?;
+            ids.push(book.refresh_question_body(rel)?);
+        }
+        ids.sort();
+        ids.dedup();
+        (!ids.is_empty()).then_some(ids)
+    }
 }
 
 /// Resolves a request path to a file of the site; `None` for anything outside it.
@@ -220,8 +279,9 @@ pub fn serve(
     use notify::Watcher as _;
     let root = crate::output::absolute(root);
     let site = Arc::new(Site::default());
-    match rebuild(&root) {
-        Ok(files) => site.publish(files),
+    let mut live = Live::default();
+    match live.full(&root) {
+        Ok(()) => site.publish(live.files().clone()),
         Err(e) => {
             on_event(&e);
             site.fail(e);
@@ -273,17 +333,22 @@ pub fn serve(
         }
         // The rebuilder: coalesce bursts of events (editors write several files per save).
         while let Ok(first) = rx.recv() {
-            let mut relevant = is_source(&root, &dest, &first);
-            while let Ok(p) = rx.recv_timeout(Duration::from_millis(30)) {
-                relevant |= is_source(&root, &dest, &p);
+            let mut changed = Vec::new();
+            if is_source(&root, &dest, &first) {
+                changed.push(first);
             }
-            if !relevant {
+            while let Ok(p) = rx.recv_timeout(Duration::from_millis(10)) {
+                if is_source(&root, &dest, &p) && !changed.contains(&p) {
+                    changed.push(p);
+                }
+            }
+            if changed.is_empty() {
                 continue;
             }
             let started = std::time::Instant::now();
-            match rebuild(&root) {
-                Ok(files) => {
-                    site.publish(files);
+            match live.update(&root, &changed) {
+                Ok(()) => {
+                    site.publish(live.files().clone());
                     on_event(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
                 }
                 Err(e) => {

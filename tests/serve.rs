@@ -193,3 +193,61 @@ fn survives_concurrent_requests() {
     assert!(started.elapsed() < Duration::from_secs(60));
     assert_eq!(get(port, "/").0, 200, "still serving");
 }
+
+#[test]
+fn live_reload_of_one_answer_equals_a_full_build() {
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    let q = root.join("content/questions/first-question.md");
+    std::fs::write(
+        &q,
+        read(&q).replace("It doubles its input", "It doubles its argument"),
+    )
+    .unwrap();
+    live.update(&root, std::slice::from_ref(&q)).unwrap();
+    let full = handbook::serve::rebuild(&root).unwrap();
+    assert_eq!(live.files().len(), full.len());
+    for (path, bytes) in &full {
+        assert_eq!(
+            live.files().get(path),
+            Some(bytes),
+            "{path} differs from a full build"
+        );
+    }
+    assert!(
+        String::from_utf8_lossy(&full["questions/first-question.html"])
+            .contains("doubles its argument")
+    );
+    // A front matter change takes the full path and is still equal.
+    std::fs::write(
+        &q,
+        read(&q).replace("Checks the *basics*.", "Checks the basics."),
+    )
+    .unwrap();
+    live.update(&root, std::slice::from_ref(&q)).unwrap();
+    let full = handbook::serve::rebuild(&root).unwrap();
+    for (path, bytes) in &full {
+        assert_eq!(
+            live.files().get(path),
+            Some(bytes),
+            "{path} differs after a front matter edit"
+        );
+    }
+    // A broken edit is an error, and the last good site stays.
+    std::fs::write(
+        &q,
+        read(&q).replace("(deeper-question.md#model-answer)", "(gone.md)"),
+    )
+    .unwrap();
+    assert!(
+        live.update(&root, std::slice::from_ref(&q))
+            .unwrap_err()
+            .contains("broken link")
+    );
+    assert!(
+        String::from_utf8_lossy(&live.files()["questions/first-question.html"])
+            .contains("doubles its argument")
+    );
+}

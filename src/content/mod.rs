@@ -85,7 +85,7 @@ pub struct Level {
 }
 
 /// A question's front matter: the schema contributors fill in.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionMeta {
     /// Stable, kebab-case, equal to the file name; used in URLs and connections.
@@ -112,7 +112,7 @@ pub struct QuestionMeta {
     pub sources: Vec<SourceRef>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Connection {
     pub to: String,
@@ -120,7 +120,7 @@ pub struct Connection {
     pub why: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
     pub title: String,
@@ -458,6 +458,37 @@ impl Book {
             .iter()
             .any(|a| a.to_string_lossy().replace('\\', "/") == content_rel)
             .then(|| content_rel.to_string())
+    }
+}
+
+impl Book {
+    /// The fast path of live reload: when `file` (relative to the book) is a question whose
+    /// front matter did not change, replaces its body in place and returns the question's id.
+    /// Returns `None` whenever a full reload is needed (new, removed or invalid file, changed
+    /// front matter, broken links), so errors are always reported by the full path.
+    pub fn refresh_question_body(&mut self, file: &Path) -> Option<String> {
+        let i = self.questions.iter().position(|q| q.origin.file == file)?;
+        let mut scratch = Vec::new();
+        let text = read_text(&self.root, file, &mut scratch)?;
+        let split = front_matter::split(file, &text).ok()?;
+        let meta: QuestionMeta = front_matter::parse(file, &text, &split).ok()?;
+        if meta != self.questions[i].meta {
+            return None;
+        }
+        let origin = Origin {
+            file: file.to_path_buf(),
+            body_line: split.body_line,
+        };
+        let body = split.body.to_string();
+        validate::body_links(self, &body, &origin, &mut scratch);
+        if !scratch.is_empty() {
+            return None;
+        }
+        let q = &mut self.questions[i];
+        q.body = body;
+        q.origin = origin;
+        q.text = text;
+        Some(meta.id)
     }
 }
 

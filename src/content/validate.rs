@@ -284,22 +284,28 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
 /// Relative links to `.md` files and assets must resolve to something the book publishes.
 pub fn links(book: &Book, diags: &mut Vec<Diagnostic>) {
     for (body, origin) in book.bodies() {
-        let text_for_display =
-            std::fs::read_to_string(book.root.join(&origin.file)).unwrap_or_default();
-        for link in markdown::links(body) {
-            let Some(target) = resolve_link(book, &origin.file, &link.dest) else {
-                continue;
-            };
-            if let Err(why) = target {
-                let (line_in_body, col) = line_col(body, link.offset);
-                let line = origin.body_line + line_in_body - 1;
-                diags.push(
-                    Diagnostic::error(&origin.file, format!("broken link `{}`: {why}", link.dest))
-                        .at(&text_for_display, line, col)
-                        .help("link to another page by its file, relative to this one, e.g. `[JWKS](jwks.md)` or `[Level 2](../levels/level-2.md)`"),
-                );
-            }
-        }
+        body_links(book, body, origin, diags);
+    }
+}
+
+/// Checks the links of one markdown body.
+pub fn body_links(book: &Book, body: &str, origin: &Origin, diags: &mut Vec<Diagnostic>) {
+    let mut text: Option<String> = None;
+    for link in markdown::links(body) {
+        let Some(Err(why)) = resolve_link(book, &origin.file, &link.dest) else {
+            continue;
+        };
+        // The file is read again only to show the offending line.
+        let text = text.get_or_insert_with(|| {
+            std::fs::read_to_string(book.root.join(&origin.file)).unwrap_or_default()
+        });
+        let (line_in_body, col) = line_col(body, link.offset);
+        let line = origin.body_line + line_in_body - 1;
+        diags.push(
+            Diagnostic::error(&origin.file, format!("broken link `{}`: {why}", link.dest))
+                .at(text, line, col)
+                .help("link to another page by its file, relative to this one, e.g. `[JWKS](jwks.md)` or `[Level 2](../levels/level-2.md)`"),
+        );
     }
 }
 

@@ -267,12 +267,7 @@ impl<'a> Renderer<'a> {
             Job::Search => self.render_page("search.html", "search.html", "Search", |_| {}),
             Job::NotFound => self.render_page("404.html", "404.html", "Page not found", |_| {}),
             Job::InterviewSheet => {
-                let questions: Vec<QuestionView> = self
-                    .book
-                    .questions
-                    .iter()
-                    .map(|q| self.question_view(q))
-                    .collect();
+                let questions = self.all_question_views();
                 self.render_page(
                     "sheet-interview.html",
                     "sheets/interview.html",
@@ -283,12 +278,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Job::Scorecard => {
-                let questions: Vec<QuestionView> = self
-                    .book
-                    .questions
-                    .iter()
-                    .map(|q| self.question_view(q))
-                    .collect();
+                let questions = self.all_question_views();
                 let data = self.scorecard_data();
                 self.render_page(
                     "scorecard.html",
@@ -420,6 +410,10 @@ impl<'a> Renderer<'a> {
         };
         let r = markdown::render(body, &ctx);
         (r.html, r.headings)
+    }
+
+    fn all_question_views(&self) -> Vec<QuestionView> {
+        self.book.questions.iter().map(|q| self.question_view(q)).collect()
     }
 
     fn question_view(&self, q: &Question) -> QuestionView {

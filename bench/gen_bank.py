@@ -44,9 +44,15 @@ open(os.path.join(mb, "book.toml"), "w", encoding="utf-8").write(
     '[book]\ntitle = "Synthetic bank"\nlanguage = "en"\nsrc = "src"\n\n[output.html]\n'
 )
 
+def copy_of(i, group):
+    """The copy of question `i` a question of `group` links to: its own group's when the bank
+    has it (the last group may be partial), else group 0's."""
+    return f"{i}-g{group}" if group * per_group + ids.index(i) < n else f"{i}-g0"
+
+
 def rename(text, group):
     for i in ids:
-        text = re.sub(r"(?<![\w-])" + re.escape(i) + r"(?=\.md|\s*$)", f"{i}-g{group}", text, flags=re.M)
+        text = re.sub(r"(?<![\w-])" + re.escape(i) + r"(?=\.md|\s*$)", copy_of(i, group), text, flags=re.M)
     return text
 
 summary = ["# Summary", ""]
@@ -59,8 +65,7 @@ for k in range(n):
     front2 = rename(front, group)
     front2 = re.sub(r"^id: .*$", f"id: {new_id}", front2, flags=re.M)
     front2 = re.sub(r"^order: .*$", f"order: {order}", front2, flags=re.M)
-    front2 = re.sub(r"^(\s*- to: )(\S+)$", lambda m: f"{m.group(1)}{m.group(2)}" if m.group(2).endswith(f"-g{group}") else f"{m.group(1)}{m.group(2)}-g{group}", front2, flags=re.M)
-    body2 = re.sub(r"\]\(([a-z0-9-]+)\.md", lambda m: f"]({m.group(1)}-g{group}.md" if m.group(1) in ids else m.group(0), body)
+    body2 = re.sub(r"\]\(([a-z0-9-]+)\.md", lambda m: f"]({copy_of(m.group(1), group)}.md" if m.group(1) in ids else m.group(0), body)
     open(os.path.join(hb, "content", "questions", new_id + ".md"), "w", encoding="utf-8").write(f"---\n{front2}\n---\n{body2}")
     question = meta["question"].strip().strip('"')
     open(os.path.join(mb, "src", new_id + ".md"), "w", encoding="utf-8").write(f"# {question}\n{body2}")

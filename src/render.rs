@@ -48,7 +48,17 @@ struct NavLevel {
     red_flag_short: String,
     url: String,
     sheet_url: String,
-    questions: Vec<NavQuestion>,
+    /// Only the count: the site context goes to every page, so it must not grow with the
+    /// book (pages that list questions get them separately).
+    question_count: usize,
+}
+
+/// A level with its questions, for the pages that list them all.
+#[derive(Serialize)]
+struct LevelWithQuestions<'a> {
+    #[serde(flatten)]
+    level: &'a NavLevel,
+    questions: &'a [NavQuestion],
 }
 
 #[derive(Serialize, Clone)]
@@ -102,6 +112,8 @@ struct Renderer<'a> {
     label: String,
     /// Connections pointing at each question (the reverse direction), by target id.
     incoming: BTreeMap<&'a str, Vec<ConnectionView>>,
+    /// Each level's questions (same order as `site.levels`).
+    nav_questions: Vec<Vec<NavQuestion>>,
     /// Pages in reading order, and each page's position in it, for previous/next links.
     reading_order: Vec<Link>,
     position: std::collections::HashMap<String, usize>,
@@ -193,8 +205,14 @@ impl<'a> Renderer<'a> {
                 red_flag_short: l.meta.red_flag_short.clone(),
                 url: format!("levels/{}.html", level_stem(l.meta.level)),
                 sheet_url: format!("sheets/{}.html", level_stem(l.meta.level)),
-                questions: book
-                    .questions_in(l.meta.level)
+                question_count: book.questions_in(l.meta.level).count(),
+            })
+            .collect();
+        let nav_questions: Vec<Vec<NavQuestion>> = book
+            .levels
+            .iter()
+            .map(|l| {
+                book.questions_in(l.meta.level)
                     .map(|q| NavQuestion {
                         id: q.meta.id.clone(),
                         level: q.meta.level,
@@ -203,7 +221,7 @@ impl<'a> Renderer<'a> {
                         question_html: inline(&q.meta.question),
                         url: question_path(&q.meta.id),
                     })
-                    .collect(),
+                    .collect()
             })
             .collect();
         let mut incoming: BTreeMap<&str, Vec<ConnectionView>> = BTreeMap::new();
@@ -222,13 +240,14 @@ impl<'a> Renderer<'a> {
                     });
             }
         }
-        let reading_order = reading_order(book, &levels);
+        let reading_order = reading_order(book, &levels, &nav_questions);
         let position = reading_order
             .iter()
             .enumerate()
             .map(|(i, l)| (l.url.clone(), i))
             .collect();
         Ok(Renderer {
+            nav_questions,
             reading_order,
             position,
             book,
@@ -251,9 +270,17 @@ impl<'a> Renderer<'a> {
             Job::Index => {
                 let (html, headings) =
                     self.markdown(&self.book.index.body, &self.book.index.origin, "index.html");
+                let levels: Vec<LevelWithQuestions> = self
+                    .site
+                    .levels
+                    .iter()
+                    .zip(&self.nav_questions)
+                    .map(|(level, questions)| LevelWithQuestions { level, questions })
+                    .collect();
                 self.render_page("index.html", "index.html", &self.book.index.title, |ctx| {
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
+                    ctx.insert("levels_with_questions", &levels);
                 })
             }
             Job::Guide => {
@@ -413,7 +440,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn all_question_views(&self) -> Vec<QuestionView> {
-        self.book.questions.iter().map(|q| self.question_view(q)).collect()
+        self.book
+            .questions
+            .iter()
+            .map(|q| self.question_view(q))
+            .collect()
     }
 
     fn question_view(&self, q: &Question) -> QuestionView {
@@ -546,7 +577,7 @@ impl<'a> Renderer<'a> {
 }
 
 /// Index, guide, then each level followed by its questions.
-fn reading_order(book: &Book, levels: &[NavLevel]) -> Vec<Link> {
+fn reading_order(book: &Book, levels: &[NavLevel], questions: &[Vec<NavQuestion>]) -> Vec<Link> {
     let mut order = vec![
         Link {
             title: book.index.title.clone(),
@@ -557,12 +588,12 @@ fn reading_order(book: &Book, levels: &[NavLevel]) -> Vec<Link> {
             url: "guide.html".into(),
         },
     ];
-    for l in levels {
+    for (l, qs) in levels.iter().zip(questions) {
         order.push(Link {
             title: format!("Level {}: {}", l.number, l.title),
             url: l.url.clone(),
         });
-        order.extend(l.questions.iter().map(|q| Link {
+        order.extend(qs.iter().map(|q| Link {
             title: q.question.clone(),
             url: q.url.clone(),
         }));

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Time from saving one question file to `handbook serve` serving the new version.
 
-usage: serve_latency.py HANDBOOK_BINARY BOOK_DIR RUNS  -> prints "median N ms (min A, max B)"
+usage: serve_latency.py HANDBOOK_BINARY BOOK_DIR RUNS [body|front]
+  body:  the edit changes the answer only (the common case while writing)
+  front: the edit changes the front matter (the question text), which other pages show
+-> prints "median N ms (min A, max B, RUNS edits)"
 """
 import glob
 import re
@@ -12,6 +15,7 @@ import time
 import urllib.request
 
 binary, book, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+mode = sys.argv[4] if len(sys.argv) > 4 else "body"
 proc = subprocess.Popen([binary, "serve", book, "--port", "0"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
 try:
     port = None
@@ -31,14 +35,24 @@ try:
     v = version(-1)
     target = sorted(glob.glob(f"{book}/content/questions/*.md"))[len(glob.glob(f"{book}/content/questions/*.md")) // 2]
     original = open(target, encoding="utf-8").read()
+    page = "questions/" + target.rsplit("/", 1)[1][:-3] + ".html"
     samples = []
     try:
         for i in range(runs):
             time.sleep(0.3)  # let the watcher settle between edits
             start = time.perf_counter()
+            if mode == "front":
+                edited = re.sub(r"^question: (.*)$", lambda m: f'question: "Edit {i}: ' + m.group(1).strip('"').replace('"', "'") + '"', original, count=1, flags=re.M)
+            else:
+                edited = original + f"\nEdit number {i}.\n"
             with open(target, "w", encoding="utf-8") as f:
-                f.write(original + f"\nEdit number {i}.\n")
-            v = version(v)
+                f.write(edited)
+            marker = f"Edit {i}:" if mode == "front" else f"Edit number {i}."
+            while True:  # a version may be an intermediate state (e.g. a half-written file)
+                v = version(v)
+                with urllib.request.urlopen(f"{base}/{page}", timeout=60) as r:
+                    if marker in r.read().decode("utf-8"):
+                        break
             samples.append((time.perf_counter() - start) * 1000)
     finally:
         open(target, "w", encoding="utf-8").write(original)

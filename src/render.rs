@@ -1,12 +1,12 @@
 //! From a validated [`Book`] to the site's files, in memory: one function per page kind,
 //! templates from the theme, pages rendered in parallel. Writing them is `output`'s job.
 
-use crate::content::{Book, Origin, Question, level_stem, question_path};
+use crate::content::{Book, Origin, Question, QuestionMeta, level_stem, question_path};
 use crate::markdown::{self, Heading};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use tera::{Context, Tera};
 
 #[derive(Debug, thiserror::Error)]
@@ -165,13 +165,83 @@ pub fn render(book: &Book, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
     Ok(files)
 }
 
-/// Renders one question's page: what live reload needs when only that question's body changed
-/// (no other page shows a question's body).
-pub fn render_question(book: &Book, theme: &Theme, id: &str) -> Result<OutputFile, RenderError> {
-    let q = book
-        .question(id)
-        .ok_or_else(|| RenderError::Theme(format!("no question `{id}`")))?;
-    Renderer::new(book, theme)?.page(&Job::Question(q))
+/// Re-renders the output files at `paths` (output-relative), as a full render would.
+pub fn render_paths(
+    book: &Book,
+    theme: &Theme,
+    paths: &BTreeSet<String>,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let r = Renderer::new(book, theme)?;
+    let mut out = Vec::new();
+    for path in paths {
+        let file = match path.as_str() {
+            "search-index.js" => OutputFile {
+                path: path.clone(),
+                bytes: r.search_index().into_bytes(),
+            },
+            "questions.json" => OutputFile {
+                path: path.clone(),
+                bytes: r.questions_json().into_bytes(),
+            },
+            p => {
+                let job = r
+                    .job_for(p)
+                    .ok_or_else(|| RenderError::Theme(format!("no page `{p}`")))?;
+                r.page(&job)?
+            }
+        };
+        out.push(file);
+    }
+    Ok(out)
+}
+
+/// The output files that show a question's front matter: what must be re-rendered when it
+/// changes (`previous` is the front matter before the change).
+pub fn pages_showing(book: &Book, id: &str, previous: &QuestionMeta) -> BTreeSet<String> {
+    let mut paths: BTreeSet<String> = [
+        "index.html",
+        "sheets/interview.html",
+        "scorecard.html",
+        "search-index.js",
+        "questions.json",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let Some(q) = book.question(id) else {
+        return paths;
+    };
+    let stem = level_stem(q.meta.level);
+    paths.insert(question_path(id));
+    paths.insert(format!("levels/{stem}.html"));
+    paths.insert(format!("sheets/{stem}.html"));
+    // Neighbours show its title in their previous/next links.
+    let in_level: Vec<&Question> = book.questions_in(q.meta.level).collect();
+    if let Some(i) = in_level.iter().position(|x| x.meta.id == id) {
+        if let Some(prev) = i.checked_sub(1).and_then(|j| in_level.get(j)) {
+            paths.insert(question_path(&prev.meta.id));
+        }
+        match in_level.get(i + 1) {
+            Some(next) => paths.insert(question_path(&next.meta.id)),
+            None => paths.insert(format!("levels/{}.html", level_stem(q.meta.level + 1))),
+        };
+    }
+    // Connected questions show it, in both directions, before and after the change.
+    for c in previous.connections.iter().chain(&q.meta.connections) {
+        paths.insert(question_path(&c.to));
+    }
+    for other in &book.questions {
+        if other.meta.connections.iter().any(|c| c.to == id) {
+            paths.insert(question_path(&other.meta.id));
+        }
+    }
+    paths.retain(|p| {
+        !p.starts_with("levels/")
+            || book
+                .output_path(&format!("{}.md", p.trim_end_matches(".html")))
+                .is_some()
+    });
+    paths
 }
 
 enum Job<'a> {
@@ -262,6 +332,33 @@ impl<'a> Renderer<'a> {
             },
             label: book.config.test.label(),
             incoming,
+        })
+    }
+
+    /// The job that renders the page at an output path.
+    fn job_for(&self, path: &str) -> Option<Job<'a>> {
+        let level = |prefix: &str| -> Option<u32> {
+            let n = path
+                .strip_prefix(prefix)?
+                .strip_prefix("level-")?
+                .strip_suffix(".html")?
+                .parse()
+                .ok()?;
+            self.book.level(n).map(|_| n)
+        };
+        Some(match path {
+            "index.html" => Job::Index,
+            "guide.html" => Job::Guide,
+            "search.html" => Job::Search,
+            "404.html" => Job::NotFound,
+            "sheets/interview.html" => Job::InterviewSheet,
+            "scorecard.html" => Job::Scorecard,
+            p if p.starts_with("levels/") => Job::Level(level("levels/")?),
+            p if p.starts_with("sheets/") => Job::LevelSheet(level("sheets/")?),
+            p => Job::Question(
+                self.book
+                    .question(p.strip_prefix("questions/")?.strip_suffix(".html")?)?,
+            ),
         })
     }
 

@@ -3,7 +3,7 @@
 //! the last good site and shows its error on every page until it is fixed.
 
 use crate::diagnostics;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
@@ -97,12 +97,12 @@ impl Live {
     /// when nothing but answer bodies changed, else a full rebuild. Either way the site is the
     /// one a full build would produce.
     pub fn update(&mut self, root: &Path, changed: &[PathBuf]) -> Result<(), String> {
-        if let Some(ids) = self.refresh_bodies(root, changed) {
-            let book = self.book.as_ref().expect("refresh_bodies needs a book");
+        if let Some(paths) = self.refresh_questions(root, changed) {
+            let book = self.book.as_ref().expect("refresh_questions needs a book");
             let theme = crate::theme::Theme::new(&book.root, &book.config.output.html.theme)?;
-            for id in ids {
-                let page =
-                    crate::render::render_question(book, &theme, &id).map_err(|e| e.to_string())?;
+            for page in
+                crate::render::render_paths(book, &theme, &paths).map_err(|e| e.to_string())?
+            {
                 self.files.insert(page.path, Arc::new(page.bytes));
             }
             return Ok(());
@@ -110,10 +110,11 @@ impl Live {
         self.full(root)
     }
 
-    fn refresh_bodies(&mut self, root: &Path, changed: &[PathBuf]) -> Option<Vec<String>> {
-        let book = self.book.as_mut()?;
+    /// Re-reads edited question files in place; returns the output paths to re-render, or
+    /// `None` when only a full rebuild will do.
+    fn refresh_questions(&mut self, root: &Path, changed: &[PathBuf]) -> Option<BTreeSet<String>> {
         let questions = root.join(crate::content::CONTENT_DIR).join("questions");
-        let mut ids = Vec::new();
+        let mut paths = BTreeSet::new();
         for path in changed {
             if path.parent() != Some(questions.as_path())
                 || path.extension().is_none_or(|e| e != "md")
@@ -121,11 +122,18 @@ impl Live {
                 return None;
             }
             let rel = path.strip_prefix(root).ok()?;
-            ids.push(book.refresh_question_body(rel)?);
+            let book = self.book.as_mut()?;
+            let refreshed = book.refresh_question(rel)?;
+            match &refreshed.previous {
+                None => {
+                    paths.insert(crate::content::question_path(&refreshed.id));
+                }
+                Some(previous) => {
+                    paths.extend(crate::render::pages_showing(book, &refreshed.id, previous))
+                }
+            }
         }
-        ids.sort();
-        ids.dedup();
-        (!ids.is_empty()).then_some(ids)
+        (!paths.is_empty()).then_some(paths)
     }
 }
 
@@ -304,7 +312,11 @@ pub fn serve(
 
     let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(ev) = res {
+        // Reads (open, close without writing) change nothing; reacting to them would rebuild
+        // once per editor or tool that merely looks at a file.
+        if let Ok(ev) = res
+            && !matches!(ev.kind, notify::EventKind::Access(_))
+        {
             for p in ev.paths {
                 let _ = tx.send(p);
             }
@@ -337,7 +349,8 @@ pub fn serve(
             if is_source(&root, &dest, &first) {
                 changed.push(first);
             }
-            while let Ok(p) = rx.recv_timeout(Duration::from_millis(10)) {
+            // Wait for a quiet moment: a save is often several events (truncate, write, rename).
+            while let Ok(p) = rx.recv_timeout(Duration::from_millis(20)) {
                 if is_source(&root, &dest, &p) && !changed.contains(&p) {
                     changed.push(p);
                 }

@@ -220,21 +220,41 @@ fn live_reload_of_one_answer_equals_a_full_build() {
         String::from_utf8_lossy(&full["questions/first-question.html"])
             .contains("doubles its argument")
     );
-    // A front matter change takes the full path and is still equal.
-    std::fs::write(
-        &q,
-        read(&q).replace("Checks the *basics*.", "Checks the basics."),
-    )
-    .unwrap();
-    live.update(&root, std::slice::from_ref(&q)).unwrap();
-    let full = handbook::serve::rebuild(&root).unwrap();
-    for (path, bytes) in &full {
-        assert_eq!(
-            live.files().get(path),
-            Some(bytes),
-            "{path} differs after a front matter edit"
-        );
+    // Front matter changes that other pages show (the question's text in neighbours' links,
+    // the index, sheets and search; a removed connection's backlink) re-render those pages.
+    for (from, to) in [
+        ("Checks the *basics*.", "Checks the basics."),
+        (
+            "question: \"What does `double` do?\"",
+            "question: \"What does doubling do?\"",
+        ),
+        (
+            "connections:\n  - to: deeper-question\n    why: \"Doubling leads to depth.\"\n",
+            "connections: []\n",
+        ),
+    ] {
+        let before = read(&q);
+        assert!(before.contains(from), "fixture changed: {from}");
+        std::fs::write(&q, before.replace(from, to)).unwrap();
+        live.update(&root, std::slice::from_ref(&q)).unwrap();
+        let full = handbook::serve::rebuild(&root).unwrap();
+        assert_eq!(live.files().len(), full.len());
+        for (path, bytes) in &full {
+            assert_eq!(
+                live.files().get(path),
+                Some(bytes),
+                "{path} differs after the edit `{to}`"
+            );
+        }
     }
+    let index = String::from_utf8_lossy(&live.files()["index.html"]).to_string();
+    assert!(index.contains("What does doubling do?"));
+    let deeper =
+        String::from_utf8_lossy(&live.files()["questions/deeper-question.html"]).to_string();
+    assert!(
+        !deeper.contains("first-question.html\""),
+        "the removed connection's backlink is gone"
+    );
     // A broken edit is an error, and the last good site stays.
     std::fs::write(
         &q,

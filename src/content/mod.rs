@@ -462,17 +462,19 @@ impl Book {
 }
 
 impl Book {
-    /// The fast path of live reload: when `file` (relative to the book) is a question whose
-    /// front matter did not change, replaces its body in place and returns the question's id.
-    /// Returns `None` whenever a full reload is needed (new, removed or invalid file, changed
-    /// front matter, broken links), so errors are always reported by the full path.
-    pub fn refresh_question_body(&mut self, file: &Path) -> Option<String> {
+    /// The fast path of live reload: re-reads the question `file` (relative to the book) in
+    /// place when its id, level and order are unchanged, so no URL or position moves.
+    /// Returns what changed, or `None` whenever a full reload is needed (new, removed or
+    /// invalid file, moved question, any validation error), so errors are always reported
+    /// by the full path.
+    pub fn refresh_question(&mut self, file: &Path) -> Option<Refreshed> {
         let i = self.questions.iter().position(|q| q.origin.file == file)?;
         let mut scratch = Vec::new();
         let text = read_text(&self.root, file, &mut scratch)?;
         let split = front_matter::split(file, &text).ok()?;
         let meta: QuestionMeta = front_matter::parse(file, &text, &split).ok()?;
-        if meta != self.questions[i].meta {
+        let old = &self.questions[i].meta;
+        if (&meta.id, meta.level, meta.order) != (&old.id, old.level, old.order) {
             return None;
         }
         let origin = Origin {
@@ -484,12 +486,34 @@ impl Book {
         if !scratch.is_empty() {
             return None;
         }
+        let previous = std::mem::replace(&mut self.questions[i].meta, meta);
+        if previous != self.questions[i].meta {
+            // Connections and the other front matter rules span files: check them all again
+            // (metadata only, cheap), and undo if anything is now wrong.
+            validate::questions(self, &mut scratch);
+            if scratch.iter().any(Diagnostic::is_error) {
+                self.questions[i].meta = previous;
+                return None;
+            }
+        }
         let q = &mut self.questions[i];
         q.body = body;
         q.origin = origin;
         q.text = text;
-        Some(meta.id)
+        let front_matter_changed = previous != q.meta;
+        Some(Refreshed {
+            id: q.meta.id.clone(),
+            previous: front_matter_changed.then_some(previous),
+        })
     }
+}
+
+/// What [`Book::refresh_question`] changed.
+#[derive(Debug)]
+pub struct Refreshed {
+    pub id: String,
+    /// The front matter before the change, when it changed (other pages show it).
+    pub previous: Option<QuestionMeta>,
 }
 
 /// `level-3`: file stem and page name of a level.

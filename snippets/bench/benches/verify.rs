@@ -1,0 +1,149 @@
+//! Verifications per second with jsonwebtoken 12 (rust_crypto backend).
+//!
+//! Run: CARGO_TARGET_DIR=target/bench cargo bench --manifest-path snippets/bench/Cargo.toml
+//!
+//! Every token is signed once, before measuring. The measured closure is what a resource server
+//! does per request: `decode` (signature + exp/aud/iss checks + claims deserialization), with a
+//! `DecodingKey` and a `Validation` built once at startup; the `rs256_key_per_request` group also
+//! measures the anti-pattern of parsing the PEM key inside every request.
+//! The keys are the handbook's published TEST keys (snippets/keys); they protect nothing.
+
+use std::hint::black_box;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+
+macro_rules! key {
+    ($file:literal) => {
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../keys/", $file))
+    };
+}
+const RSA_PRIVATE: &[u8] = key!("rsa-a.private.pem");
+const RSA_PUBLIC: &[u8] = key!("rsa-a.public.pem");
+const EC_PRIVATE: &[u8] = key!("ec-p256.private.pem");
+const EC_PUBLIC: &[u8] = key!("ec-p256.public.pem");
+const ED_PRIVATE: &[u8] = key!("ed25519.private.pem");
+const ED_PUBLIC: &[u8] = key!("ed25519.public.pem");
+const HMAC_SECRET: &[u8] = b"test-only-hs256-secret-012345678";
+
+#[derive(Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    iss: String,
+    aud: String,
+    exp: u64,
+    scope: String,
+}
+
+fn claims() -> Claims {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    Claims {
+        sub: "user-42".into(),
+        iss: "https://idp.example".into(),
+        aud: "orders".into(),
+        // Far enough ahead that no run of this benchmark sees an expired token.
+        exp: now + 24 * 3600,
+        scope: "orders:read".into(),
+    }
+}
+
+fn validation(alg: Algorithm) -> Validation {
+    let mut v = Validation::new(alg);
+    v.set_audience(&["orders"]);
+    v.set_issuer(&["https://idp.example"]);
+    v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    v
+}
+
+/// One algorithm's fixture: a signed token, its verification key (parsed once) and its policy.
+struct Case {
+    name: &'static str,
+    token: String,
+    key: DecodingKey,
+    validation: Validation,
+}
+
+fn case(name: &'static str, alg: Algorithm, enc: EncodingKey, dec: DecodingKey) -> Case {
+    let token = encode(&Header::new(alg), &claims(), &enc).expect("sign");
+    let validation = validation(alg);
+    // Fail loudly before measuring if the fixture does not verify.
+    decode::<Claims>(&token, &dec, &validation).expect("fixture verifies");
+    Case { name, token, key: dec, validation }
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        case(
+            "HS256",
+            Algorithm::HS256,
+            EncodingKey::from_secret(HMAC_SECRET).unwrap(),
+            DecodingKey::from_secret(HMAC_SECRET).unwrap(),
+        ),
+        case(
+            "RS256",
+            Algorithm::RS256,
+            EncodingKey::from_rsa_pem(RSA_PRIVATE).unwrap(),
+            DecodingKey::from_rsa_pem(RSA_PUBLIC).unwrap(),
+        ),
+        case(
+            "ES256",
+            Algorithm::ES256,
+            EncodingKey::from_ec_pem(EC_PRIVATE).unwrap(),
+            DecodingKey::from_ec_pem(EC_PUBLIC).unwrap(),
+        ),
+        case(
+            "EdDSA",
+            Algorithm::EdDSA,
+            EncodingKey::from_ed_pem(ED_PRIVATE).unwrap(),
+            DecodingKey::from_ed_pem(ED_PUBLIC).unwrap(),
+        ),
+    ]
+}
+
+/// decode() with a DecodingKey parsed once at startup: the recommended hot path.
+fn verify_reused_key(c: &mut Criterion) {
+    let mut group = c.benchmark_group("verify_reused_key");
+    group.throughput(Throughput::Elements(1)); // report verifications per second
+    for case in cases() {
+        group.bench_function(case.name, |b| {
+            b.iter(|| decode::<Claims>(black_box(&case.token), &case.key, &case.validation).unwrap())
+        });
+    }
+    group.finish();
+}
+
+/// RS256: parsing the PEM public key inside every request vs reusing the parsed key.
+fn rs256_key_per_request(c: &mut Criterion) {
+    let rs = cases().into_iter().find(|c| c.name == "RS256").unwrap();
+    let mut group = c.benchmark_group("rs256_key_per_request");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("reused_key", |b| {
+        b.iter(|| decode::<Claims>(black_box(&rs.token), &rs.key, &rs.validation).unwrap())
+    });
+    group.bench_function("from_rsa_pem_then_decode", |b| {
+        b.iter(|| {
+            let key = DecodingKey::from_rsa_pem(black_box(RSA_PUBLIC)).unwrap();
+            decode::<Claims>(black_box(&rs.token), &key, &rs.validation).unwrap()
+        })
+    });
+    group.bench_function("from_rsa_pem_only", |b| {
+        b.iter(|| DecodingKey::from_rsa_pem(black_box(RSA_PUBLIC)).unwrap())
+    });
+    group.finish();
+}
+
+fn config() -> Criterion {
+    // Short runs: the whole benchmark takes a few minutes on a shared 2-core machine.
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = verify_reused_key, rs256_key_per_request
+}
+criterion_main!(benches);

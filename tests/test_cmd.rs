@@ -65,3 +65,29 @@ fn a_should_panic_snippet_that_does_not_panic_fails() {
     assert!(t.contains("1 passed, 1 failed, 1 ignored"), "{t}");
     assert!(t.contains("content/questions/first-question.md:33"), "{t}");
 }
+
+#[test]
+fn a_new_book_can_use_a_crate_it_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = dir.path().join("bank");
+    assert!(
+        handbook(&["init", bank.to_str().unwrap()], dir.path())
+            .status
+            .success()
+    );
+    let toml = bank.join("book.toml");
+    std::fs::write(&toml, format!("{}itoa = \"1\"\n", read(&toml))).unwrap();
+    let q = bank.join("content/questions/example-question.md");
+    let snippet = "```rust\nlet mut buffer = itoa::Buffer::new();\nassert_eq!(buffer.format(1234), \"1234\");\n```\n";
+    std::fs::write(&q, format!("{}\n{snippet}", read(&q))).unwrap();
+    let out = handbook(&["test", "."], &bank);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("2 passed, 0 failed"), "{t}");
+    // Without the dependency, the same snippet fails at its fence.
+    std::fs::write(&toml, read(&toml).replace("itoa = \"1\"\n", "")).unwrap();
+    let out = handbook(&["test", "."], &bank);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("content/questions/example-question.md:"), "{t}");
+}

@@ -76,7 +76,15 @@ fn a_new_book_can_use_a_crate_it_declares() {
             .success()
     );
     let toml = bank.join("book.toml");
-    std::fs::write(&toml, format!("{}itoa = \"1\"\n", read(&toml))).unwrap();
+    // A table specification, as real books write them (`{ version, features }`).
+    std::fs::write(
+        &toml,
+        format!(
+            "{}itoa = {{ version = \"1\", default-features = false }}\n",
+            read(&toml)
+        ),
+    )
+    .unwrap();
     let q = bank.join("content/questions/example-question.md");
     let snippet = "```rust\nlet mut buffer = itoa::Buffer::new();\nassert_eq!(buffer.format(1234), \"1234\");\n```\n";
     std::fs::write(&q, format!("{}\n{snippet}", read(&q))).unwrap();
@@ -85,7 +93,11 @@ fn a_new_book_can_use_a_crate_it_declares() {
     assert!(out.status.success(), "{t}");
     assert!(t.contains("2 passed, 0 failed"), "{t}");
     // Without the dependency, the same snippet fails at its fence.
-    std::fs::write(&toml, read(&toml).replace("itoa = \"1\"\n", "")).unwrap();
+    std::fs::write(
+        &toml,
+        read(&toml).replace("itoa = { version = \"1\", default-features = false }\n", ""),
+    )
+    .unwrap();
     let out = handbook(&["test", "."], &bank);
     let t = text(&out);
     assert!(!out.status.success(), "{t}");

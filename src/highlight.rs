@@ -1,66 +1,167 @@
 //! Server-side syntax highlighting with syntect, as CSS classes (the theme's `highlight.css`
 //! colours them, light and dark). The syntax set is loaded once per process from syntect's
-//! precompiled dump.
+//! precompiled dump. Rust, the language of every executed answer, uses our own lean grammar
+//! (`syntaxes/rust.sublime-syntax`): the Sublime one in the dump took 85% of a large build.
 //!
 //! Each line is highlighted into self-contained HTML (spans still open from the previous
 //! line are reopened, and all are closed at the line's end), so a line can be wrapped in its
 //! own element: that is how rustdoc's hidden lines stay hidden but can be revealed.
 
-use std::fmt::Write as _;
+use std::collections::HashMap;
 use std::sync::OnceLock;
-use syntect::html::ClassStyle;
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
+use syntect::parsing::{
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxDefinition, SyntaxReference, SyntaxSet,
+    SyntaxSetBuilder,
+};
 
 const PREFIX: &str = "hl-";
-const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: PREFIX };
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// The lean Rust grammar, in a set of its own (adding it to the dump would relink every syntax).
+fn rust_syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let def = SyntaxDefinition::load_from_str(
+            include_str!("syntaxes/rust.sublime-syntax"),
+            true,
+            Some("rust"),
+        )
+        .expect("the embedded Rust grammar parses (a unit test checks it)");
+        let mut builder = SyntaxSetBuilder::new();
+        builder.add(def);
+        builder.build()
+    })
+}
+
 /// Loads the syntaxes now (e.g. on a worker thread while content loads).
 pub fn warm_up() {
-    let _ = syntaxes();
+    let _ = (syntaxes(), rust_syntaxes());
+}
+
+/// The syntax set and syntax for a fence's language token, if known.
+fn find(lang: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
+    if lang.is_empty() {
+        return None;
+    }
+    if lang.eq_ignore_ascii_case("rust") || lang.eq_ignore_ascii_case("rs") {
+        let set = rust_syntaxes();
+        return set.syntaxes().first().map(|s| (set, s));
+    }
+    let set = syntaxes();
+    set.find_syntax_by_token(lang).map(|s| (set, s))
 }
 
 /// Highlights `lines` (each with its trailing newline; `true` marks a hidden line) as the
 /// inner HTML of a `<code>` element. Unknown languages come out escaped, unhighlighted.
 pub fn highlight(lang: &str, lines: &[(bool, String)]) -> String {
-    let set = syntaxes();
-    let Some(syntax) = (!lang.is_empty())
-        .then(|| set.find_syntax_by_token(lang))
-        .flatten()
-    else {
+    let Some((set, syntax)) = find(lang) else {
         return plain(lines);
     };
+    let mut classes = Classes::new(syntax);
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
     let mut out = String::new();
+    let mut html = String::new();
     for (hidden, line) in lines {
         let Ok(ops) = state.parse_line(line, set) else {
             return plain(lines);
         };
-        let mut html = String::new();
+        html.clear();
+        // Which scopes on the stack have a span (the root scope and empty ones have none).
+        let mut spans: Vec<bool> = Vec::with_capacity(stack.len() + 4);
         for scope in stack.as_slice() {
-            open_span(&mut html, *scope);
+            let class = classes.of(*scope);
+            if let Some(class) = class {
+                open_span(&mut html, class);
+            }
+            spans.push(class.is_some());
         }
-        let Ok((spans, _)) =
-            syntect::html::line_tokens_to_classed_spans(line, &ops, STYLE, &mut stack)
-        else {
-            return plain(lines);
-        };
-        let newline = spans.ends_with('\n');
-        html.push_str(spans.strip_suffix('\n').unwrap_or(&spans));
-        for _ in 0..stack.len() {
+        let text = line.strip_suffix('\n').unwrap_or(line);
+        let mut pos = 0;
+        for (at, op) in &ops {
+            let at = (*at).min(text.len());
+            if at > pos {
+                crate::markdown::escape_into(&mut html, &text[pos..at]);
+                pos = at;
+            }
+            let applied = stack.apply_with_hook(op, |basic, _| match basic {
+                BasicScopeStackOp::Push(scope) => {
+                    let class = classes.of(scope);
+                    if let Some(class) = class {
+                        open_span(&mut html, class);
+                    }
+                    spans.push(class.is_some());
+                }
+                BasicScopeStackOp::Pop => {
+                    if spans.pop() == Some(true) {
+                        html.push_str("</span>");
+                    }
+                }
+            });
+            if applied.is_err() {
+                return plain(lines);
+            }
+        }
+        crate::markdown::escape_into(&mut html, &text[pos..]);
+        for _ in spans.iter().filter(|s| **s) {
             html.push_str("</span>");
         }
-        if newline {
+        if text.len() < line.len() {
             html.push('\n');
         }
         push_line(&mut out, *hidden, &html);
     }
     out
+}
+
+/// CSS classes per scope: `string.quoted.double.rust` becomes `hl-string hl-quoted hl-double`.
+/// The language atom and the root scope (`source.rust`, on every token) are left out: they
+/// style nothing and, repeated on every span and line, made pages several times larger.
+struct Classes {
+    root: Scope,
+    language: String,
+    cache: HashMap<Scope, Option<String>>,
+}
+
+impl Classes {
+    fn new(syntax: &SyntaxReference) -> Classes {
+        let root = syntax.scope.build_string();
+        Classes {
+            root: syntax.scope,
+            language: root.rsplit('.').next().unwrap_or_default().to_string(),
+            cache: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, scope: Scope) -> Option<&str> {
+        let (root, language) = (self.root, &self.language);
+        self.cache
+            .entry(scope)
+            .or_insert_with(|| {
+                if scope == root {
+                    return None;
+                }
+                let name = scope.build_string();
+                let mut atoms: Vec<&str> = name.split('.').filter(|a| !a.is_empty()).collect();
+                if atoms.len() > 1 && atoms.last() == Some(&language.as_str()) {
+                    atoms.pop();
+                }
+                let mut class = String::new();
+                for atom in atoms {
+                    if !class.is_empty() {
+                        class.push(' ');
+                    }
+                    class.push_str(PREFIX);
+                    class.push_str(atom);
+                }
+                (!class.is_empty()).then_some(class)
+            })
+            .as_deref()
+    }
 }
 
 /// Escaped, unhighlighted lines, hidden ones wrapped like [`highlight`] does.
@@ -82,14 +183,9 @@ fn push_line(out: &mut String, hidden: bool, html: &str) {
     }
 }
 
-fn open_span(out: &mut String, scope: Scope) {
+fn open_span(out: &mut String, class: &str) {
     out.push_str("<span class=\"");
-    for (i, atom) in scope.build_string().split('.').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        let _ = write!(out, "{PREFIX}{atom}");
-    }
+    out.push_str(class);
     out.push_str("\">");
 }
 
@@ -129,6 +225,54 @@ mod tests {
             let closes = line.matches("</span>").count();
             assert_eq!(opens, closes, "line not self-contained: {line}");
         }
+    }
+
+    /// The scopes (as classes) of the first span wrapping `needle` in `html`.
+    fn class_of<'a>(html: &'a str, needle: &str) -> &'a str {
+        let at = html
+            .find(&format!(">{needle}<"))
+            .unwrap_or_else(|| panic!("{needle} not a token in {html}"));
+        let open = html[..at].rfind("class=\"").expect("inside a span") + 7;
+        &html[open..html[open..].find('"').unwrap() + open]
+    }
+
+    #[test]
+    fn the_lean_rust_grammar_tells_the_token_kinds_apart() {
+        let src = concat!(
+            "#[derive(Debug)]\n",
+            "struct Claims<'a> { sub: &'a str, exp: u64 }\n",
+            "fn check(c: char) -> bool { c == 'x' } // trailing\n",
+            "let raw = r#\"a \"quoted\" b\"#; let n = 0x1F_u8; /* block /* nested */ */\n",
+            "assert!(matches!(kind, ErrorKind::InvalidAudience), \"esc\\n\");\n",
+        );
+        let lines: Vec<(bool, String)> = src
+            .split_inclusive('\n')
+            .map(|l| (false, l.to_string()))
+            .collect();
+        let html = highlight("rust", &lines);
+        assert!(class_of(&html, "struct").contains("hl-storage"), "{html}");
+        assert!(class_of(&html, "Claims").contains("hl-entity hl-name hl-type"));
+        assert!(class_of(&html, "&#39;a").contains("hl-lifetime"), "{html}");
+        assert!(class_of(&html, "u64").contains("hl-storage hl-type"));
+        assert!(class_of(&html, "check").contains("hl-entity hl-name hl-function"));
+        assert!(class_of(&html, "&#39;x&#39;").contains("hl-string"));
+        assert!(class_of(&html, "// trailing").contains("hl-comment"));
+        assert!(class_of(&html, "0x1F_u8").contains("hl-constant hl-numeric"));
+        assert!(class_of(&html, "assert!").contains("hl-support hl-macro"));
+        assert!(class_of(&html, "ErrorKind").contains("hl-type"));
+        assert!(class_of(&html, "let").contains("hl-keyword"));
+        // The raw string ends at `"#`, not at the inner quotes; nested block comments close.
+        assert!(
+            html.contains("&quot;#</span></span>; <span class=\"hl-keyword\">let"),
+            "{html}"
+        );
+        assert!(html.contains("nested */</span> */</span>\n"), "{html}");
+        assert!(class_of(&html, "==").contains("hl-keyword hl-operator"));
+        assert!(html.contains(r#"<span class="hl-constant hl-character hl-escape">\n</span>"#));
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count()
+        );
     }
 
     #[test]

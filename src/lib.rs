@@ -65,18 +65,33 @@ pub fn render(book: &Book) -> Result<Vec<render::OutputFile>, Error> {
 
 /// Loads, validates, renders and writes the book; the previous output survives any error.
 pub fn build(root: &Path, dest: Option<&Path>) -> Result<Built, Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     std::thread::scope(|s| {
         // Loading syntaxes takes a while; overlap it with reading the content.
         s.spawn(highlight::warm_up);
         let (book, warnings) = load(root)?;
         let dest = output::guard(root, &destination(&book, dest))?;
-        let files = render(&book)?;
-        output::write(&dest, &files)?;
+        let theme = theme::Theme::new(&book.root, &book.config.output.html.theme)
+            .map_err(render::RenderError::Theme)?;
+        let staging = output::Staging::new(&dest)?;
+        let (pages, files, bytes) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
+        render::render_each(&book, &theme, |file| {
+            staging.put(&file)?;
+            pages.fetch_add(usize::from(file.path.ends_with(".html")), Relaxed);
+            files.fetch_add(1, Relaxed);
+            bytes.fetch_add(file.bytes.len(), Relaxed);
+            Ok::<(), Error>(())
+        })?;
+        staging.commit()?;
         Ok(Built {
             dest,
-            pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-            files: files.len(),
-            bytes: files.iter().map(|f| f.bytes.len()).sum(),
+            pages: pages.into_inner(),
+            files: files.into_inner(),
+            bytes: bytes.into_inner(),
             warnings,
         })
     })

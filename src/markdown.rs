@@ -411,6 +411,12 @@ fn code_block_html(info: &str, code: &str, ctx: &Context) -> String {
 
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// Appends `s` to `out`, HTML-escaped (text and attribute values alike).
+pub fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -421,7 +427,6 @@ pub fn html_escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

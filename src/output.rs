@@ -110,52 +110,53 @@ pub fn guard(root: &Path, dest: &Path) -> Result<PathBuf, OutputError> {
 
 /// Writes `files` to `dest` atomically: into a sibling temporary directory, then swapped in.
 pub fn write(dest: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    let parent = dest.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "book".into());
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.handbook-new-{pid}"));
-    let old = parent.join(format!(".{name}.handbook-old-{pid}"));
-    let result = write_tree(&tmp, files);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
+    let staging = Staging::new(dest)?;
+    for f in files {
+        staging.put(f)?;
     }
-    let had_previous = dest.exists();
-    if had_previous {
-        std::fs::rename(dest, &old).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&tmp);
-            io(dest)(e)
-        })?;
-    }
-    if let Err(e) = std::fs::rename(&tmp, dest) {
-        // Put the previous output back: the destination must never be left half-done.
-        if had_previous {
-            let _ = std::fs::rename(&old, dest);
-        }
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(io(dest)(e));
-    }
-    if had_previous {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    Ok(())
+    staging.commit()
 }
 
-fn write_tree(root: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    if root.exists() {
-        std::fs::remove_dir_all(root).map_err(io(root))?;
+/// A new output tree being written beside `dest`. Files can be put from several threads;
+/// `commit` swaps the tree in, and dropping it uncommitted removes it, so the previous output
+/// survives any error.
+pub struct Staging {
+    dest: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(dest: &Path) -> Result<Staging, OutputError> {
+        let parent = dest.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "book".into());
+        let pid = std::process::id();
+        let staging = Staging {
+            dest: dest.to_path_buf(),
+            tmp: parent.join(format!(".{name}.handbook-new-{pid}")),
+            old: parent.join(format!(".{name}.handbook-old-{pid}")),
+            committed: false,
+        };
+        let root = &staging.tmp;
+        if root.exists() {
+            std::fs::remove_dir_all(root).map_err(io(root))?;
+        }
+        std::fs::create_dir_all(root).map_err(io(root))?;
+        std::fs::write(
+            root.join(MARKER),
+            b"This directory is written by `handbook build`; it is replaced on every build.\n",
+        )
+        .map_err(io(root))?;
+        Ok(staging)
     }
-    std::fs::create_dir_all(root).map_err(io(root))?;
-    std::fs::write(
-        root.join(MARKER),
-        b"This directory is written by `handbook build`; it is replaced on every build.\n",
-    )
-    .map_err(io(root))?;
-    for f in files {
+
+    /// Writes one file into the new tree; its path must stay inside it.
+    pub fn put(&self, f: &OutputFile) -> Result<(), OutputError> {
         let rel = Path::new(&f.path);
         if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
             return Err(OutputError::Refused {
@@ -163,14 +164,42 @@ fn write_tree(root: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
                 why: "an output path must stay inside the output directory".into(),
             });
         }
-        let path = root.join(rel);
+        let path = self.tmp.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
         let file = std::fs::File::create(&path).map_err(io(&path))?;
         let mut w = std::io::BufWriter::new(file);
         w.write_all(&f.bytes).map_err(io(&path))?;
-        w.flush().map_err(io(&path))?;
+        w.flush().map_err(io(&path))
     }
-    Ok(())
+
+    /// Swaps the new tree in for the destination.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let (dest, tmp, old) = (&self.dest, &self.tmp, &self.old);
+        let had_previous = dest.exists();
+        if had_previous {
+            std::fs::rename(dest, old).map_err(io(dest))?;
+        }
+        if let Err(e) = std::fs::rename(tmp, dest) {
+            // Put the previous output back: the destination must never be left half-done.
+            if had_previous {
+                let _ = std::fs::rename(old, dest);
+            }
+            return Err(io(dest)(e));
+        }
+        self.committed = true;
+        if had_previous {
+            let _ = std::fs::remove_dir_all(old);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
 }

@@ -279,3 +279,29 @@ fn the_link_checker_finds_broken_links() {
     assert!(broken[0].contains("a/gone.html") || broken[1].contains("a/gone.html"));
     assert!(broken.iter().any(|b| b.contains("no such anchor")));
 }
+
+#[test]
+fn a_render_error_midway_leaves_the_previous_output_untouched() {
+    // Pages are written as they render; an error in one page must still leave nothing behind.
+    let book = good_book();
+    assert!(handbook(&["build"], book.path()).status.success());
+    let before = snapshot(&book.path().join("book"));
+    let theme = book.path().join("themes/default");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(
+        theme.join("question.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ no_such_value.field }}{% endblock %}",
+    )
+    .unwrap();
+    let out = handbook(&["build"], book.path());
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("question.html"), "{}", text(&out));
+    assert!(!text(&out).contains("panicked"), "{}", text(&out));
+    assert_eq!(before, snapshot(&book.path().join("book")));
+    let litter: Vec<_> = std::fs::read_dir(book.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("handbook-"))
+        .collect();
+    assert!(litter.is_empty(), "{litter:?}");
+}

@@ -466,15 +466,22 @@ mod tests {
         assert_eq!(blocks[0].code, "let x = 1;\n");
     }
 
-    #[test]
-    fn script_urls_never_reach_the_page() {
-        let link = |d: &str| d.to_string();
-        let ctx = Context {
-            link: &link,
+    /// Links left as written, no raw HTML, no highlighting.
+    fn plain_context() -> Context<'static> {
+        fn as_written(dest: &str) -> String {
+            dest.to_string()
+        }
+        Context {
+            link: &as_written,
             allow_html: false,
             highlight: false,
             snippet_label: "",
-        };
+        }
+    }
+
+    #[test]
+    fn script_urls_never_reach_the_page() {
+        let ctx = plain_context();
         for bad in [
             "javascript:alert(1)",
             "JAVASCRIPT:alert(1)",
@@ -503,13 +510,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped_unless_allowed() {
-        let link = |d: &str| d.to_string();
-        let ctx = Context {
-            link: &link,
-            allow_html: false,
-            highlight: false,
-            snippet_label: "",
-        };
+        let ctx = plain_context();
         let out = render("<script>alert(1)</script>\n\nhi <b>x</b>", &ctx).html;
         assert!(!out.contains("<script>"), "{out}");
         assert!(out.contains("&lt;script&gt;"), "{out}");

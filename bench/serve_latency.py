@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time from saving one question file to `handbook serve` serving the new version.
 
-usage: serve_latency.py HANDBOOK_BINARY BOOK_DIR RUNS [body|front]
+usage: serve_latency.py HANDBOOK_BINARY BOOK_DIR RUNS [body|summary|front]
   body:  the edit changes the answer only (the common case while writing)
   front: the edit changes the front matter (the question text), which other pages show
 -> prints "median N ms (min A, max B, RUNS edits)"
@@ -41,13 +41,15 @@ try:
         for i in range(runs):
             time.sleep(0.3)  # let the watcher settle between edits
             start = time.perf_counter()
-            if mode == "front":
+            if mode == "front":  # the question's title: shown on every page that lists questions
                 edited = re.sub(r"^question: (.*)$", lambda m: f'question: "Edit {i}: ' + m.group(1).strip('"').replace('"', "'") + '"', original, count=1, flags=re.M)
+            elif mode == "summary":  # front matter shown on the question and its level page only
+                edited = re.sub(r"^summary: (.*)$", lambda m: f'summary: "Edit {i}: ' + m.group(1).strip('"').replace('"', "'") + '"', original, count=1, flags=re.M)
             else:
                 edited = original + f"\nEdit number {i}.\n"
             with open(target, "w", encoding="utf-8") as f:
                 f.write(edited)
-            marker = f"Edit {i}:" if mode == "front" else f"Edit number {i}."
+            marker = f"Edit number {i}." if mode == "body" else f"Edit {i}:"
             while True:  # a version may be an intermediate state (e.g. a half-written file)
                 v = version(v)
                 with urllib.request.urlopen(f"{base}/{page}", timeout=60) as r:

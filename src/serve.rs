@@ -112,10 +112,25 @@ impl Live {
 
     /// Re-reads edited question files in place; returns the output paths to re-render, or
     /// `None` when only a full rebuild will do.
+    /// A file that came and went without being part of the book: editors (and `sed -i`) save
+    /// through such temporary files, and they must not force a full rebuild.
+    fn is_vanished_temp_file(&self, root: &Path, path: &Path) -> bool {
+        let Some(book) = &self.book else { return false };
+        let content = root.join(crate::content::CONTENT_DIR);
+        !path.exists()
+            && path.extension().is_none_or(|e| e != "md")
+            && path
+                .strip_prefix(&content)
+                .is_ok_and(|rel| !book.assets.iter().any(|a| a == rel))
+    }
+
     fn refresh_questions(&mut self, root: &Path, changed: &[PathBuf]) -> Option<BTreeSet<String>> {
         let questions = root.join(crate::content::CONTENT_DIR).join("questions");
         let mut paths = BTreeSet::new();
         for path in changed {
+            if self.is_vanished_temp_file(root, path) {
+                continue;
+            }
             if path.parent() != Some(questions.as_path())
                 || path.extension().is_none_or(|e| e != "md")
             {
@@ -129,7 +144,18 @@ impl Live {
                     paths.insert(crate::content::question_path(&refreshed.id));
                 }
                 Some(previous) => {
-                    paths.extend(crate::render::pages_showing(book, &refreshed.id, previous))
+                    // Overridden templates may show any field (see `pages_showing`).
+                    let overrides = book
+                        .root
+                        .join("themes")
+                        .join(&book.config.output.html.theme);
+                    let default_templates = !overrides.is_dir();
+                    paths.extend(crate::render::pages_showing(
+                        book,
+                        &refreshed.id,
+                        previous,
+                        default_templates,
+                    ))
                 }
             }
         }

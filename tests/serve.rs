@@ -224,12 +224,16 @@ fn live_reload_of_one_answer_equals_a_full_build() {
     // the index, sheets and search; a removed connection's backlink) re-render those pages.
     for (from, to) in [
         ("Checks the *basics*.", "Checks the basics."),
+        ("Says it multiplies by `2`", "Says it multiplies by two"),
+        ("Thinks it adds one", "Thinks it adds two"),
+        ("What about overflow?", "What about wrapping?"),
+        ("Doubling leads to depth.", "Doubling leads deeper."),
         (
             "question: \"What does `double` do?\"",
             "question: \"What does doubling do?\"",
         ),
         (
-            "connections:\n  - to: deeper-question\n    why: \"Doubling leads to depth.\"\n",
+            "connections:\n  - to: deeper-question\n    why: \"Doubling leads deeper.\"\n",
             "connections: []\n",
         ),
     ] {

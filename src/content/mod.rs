@@ -130,10 +130,24 @@ pub struct SourceRef {
 #[derive(Debug, Clone)]
 pub struct Question {
     pub meta: QuestionMeta,
-    pub body: String,
     pub origin: Origin,
-    /// The file's full text, for pointing diagnostics at front matter lines.
+    /// The file's full text (for pointing diagnostics at front matter lines); the body is its
+    /// tail, kept as an offset so a large bank holds each answer once.
     pub text: String,
+    pub body_start: usize,
+}
+
+impl Question {
+    /// The markdown body (the model answer).
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// Where `body` (a slice at the end of `text`) starts in `text`.
+fn body_start(text: &str, body: &str) -> usize {
+    debug_assert!(text.ends_with(body));
+    text.len() - body.len()
 }
 
 /// Outcome of loading: the book plus warnings, or every problem found.
@@ -203,7 +217,7 @@ pub fn load(root: &Path) -> Loaded {
             file: file.clone(),
             body_line: split.body_line,
         };
-        let body = split.body.to_string();
+        let question_body_start = body_start(&text, split.body);
         match kind {
             Kind::Index | Kind::Guide => {
                 match front_matter::parse::<PageMeta>(&file, &text, &split) {
@@ -211,7 +225,7 @@ pub fn load(root: &Path) -> Loaded {
                         let page = Page {
                             title: meta.title,
                             description: meta.description,
-                            body,
+                            body: split.body.to_string(),
                             origin,
                         };
                         if matches!(kind, Kind::Index) {
@@ -224,15 +238,22 @@ pub fn load(root: &Path) -> Loaded {
                 }
             }
             Kind::Level => match front_matter::parse::<LevelMeta>(&file, &text, &split) {
-                Ok(meta) => levels.push((Level { meta, body, origin }, text)),
+                Ok(meta) => levels.push((
+                    Level {
+                        meta,
+                        body: split.body.to_string(),
+                        origin,
+                    },
+                    text,
+                )),
                 Err(d) => diags.push(d),
             },
             Kind::Question => match front_matter::parse::<QuestionMeta>(&file, &text, &split) {
                 Ok(meta) => questions.push(Question {
                     meta,
-                    body,
                     origin,
                     text,
+                    body_start: question_body_start,
                 }),
                 Err(d) => diags.push(d),
             },
@@ -423,7 +444,7 @@ impl Book {
         for level in &self.levels {
             out.push((&level.body, &level.origin));
             for q in self.questions_in(level.meta.level) {
-                out.push((&q.body, &q.origin));
+                out.push((q.body(), &q.origin));
             }
         }
         out
@@ -481,8 +502,8 @@ impl Book {
             file: file.to_path_buf(),
             body_line: split.body_line,
         };
-        let body = split.body.to_string();
-        validate::body_links(self, &body, &origin, &mut scratch);
+        let start = body_start(&text, split.body);
+        validate::body_links(self, split.body, &origin, &mut scratch);
         if !scratch.is_empty() {
             return None;
         }
@@ -497,9 +518,9 @@ impl Book {
             }
         }
         let q = &mut self.questions[i];
-        q.body = body;
         q.origin = origin;
         q.text = text;
+        q.body_start = start;
         let front_matter_changed = previous != q.meta;
         Some(Refreshed {
             id: q.meta.id.clone(),

@@ -95,6 +95,25 @@ struct QuestionView {
     url: String,
 }
 
+/// A question as pages that list many of them see it (levels, sheets, scorecard): what a
+/// list shows, without the follow-ups, sources and backlinks of the question's own page.
+/// At 10,000 questions the full view made the scorecard's context the build's peak memory.
+#[derive(Serialize)]
+struct ListedQuestion {
+    id: String,
+    level: u32,
+    order: u32,
+    question: String,
+    question_html: String,
+    summary: String,
+    signals: Vec<String>,
+    red_flags: Vec<String>,
+    /// Only on level pages and level sheets; the whole-bank pages do not show connections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connects_to: Option<Vec<ConnectionView>>,
+    url: String,
+}
+
 #[derive(Serialize, Clone)]
 struct ConnectionView {
     id: String,
@@ -445,7 +464,7 @@ impl<'a> Renderer<'a> {
                     "sheets/interview.html",
                     "Interview summary sheet",
                     |ctx| {
-                        ctx.insert("questions", &self.all_question_views());
+                        ctx.insert("questions", &self.all_listed());
                     },
                 )
             }
@@ -456,7 +475,7 @@ impl<'a> Renderer<'a> {
                     "scorecard.html",
                     "Interview scorecard",
                     |ctx| {
-                        ctx.insert("questions", &self.all_question_views());
+                        ctx.insert("questions", &self.all_listed());
                         ctx.insert("scorecard_data", &data);
                     },
                 )
@@ -487,10 +506,10 @@ impl<'a> Renderer<'a> {
                     ctx.insert("level", &nav);
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
-                    let questions: Vec<QuestionView> = self
+                    let questions: Vec<ListedQuestion> = self
                         .book
                         .questions_in(*n)
-                        .map(|q| self.question_view(q))
+                        .map(|q| self.listed(q, true))
                         .collect();
                     ctx.insert("questions", &questions);
                 })
@@ -583,11 +602,45 @@ impl<'a> Renderer<'a> {
         (r.html, r.headings)
     }
 
-    fn all_question_views(&self) -> Vec<QuestionView> {
+    fn all_listed(&self) -> Vec<ListedQuestion> {
         self.book
             .questions
             .iter()
-            .map(|q| self.question_view(q))
+            .map(|q| self.listed(q, false))
+            .collect()
+    }
+
+    fn listed(&self, q: &Question, with_connections: bool) -> ListedQuestion {
+        let m = &q.meta;
+        ListedQuestion {
+            id: m.id.clone(),
+            level: m.level,
+            order: m.order,
+            question: m.question.clone(),
+            question_html: inline(&m.question),
+            summary: inline(&m.summary),
+            signals: m.signals.iter().map(|s| inline(s)).collect(),
+            red_flags: m.red_flags.iter().map(|s| inline(s)).collect(),
+            connects_to: with_connections.then(|| self.connections_of(q)),
+            url: question_path(&m.id),
+        }
+    }
+
+    fn connections_of(&self, q: &Question) -> Vec<ConnectionView> {
+        q.meta
+            .connections
+            .iter()
+            .filter_map(|c| {
+                let t = self.book.question(&c.to)?;
+                Some(ConnectionView {
+                    id: t.meta.id.clone(),
+                    level: t.meta.level,
+                    question: t.meta.question.clone(),
+                    question_html: inline(&t.meta.question),
+                    why: inline(&c.why),
+                    url: question_path(&t.meta.id),
+                })
+            })
             .collect()
     }
 
@@ -611,21 +664,7 @@ impl<'a> Renderer<'a> {
                     url: s.url.clone(),
                 })
                 .collect(),
-            connects_to: m
-                .connections
-                .iter()
-                .filter_map(|c| {
-                    let t = self.book.question(&c.to)?;
-                    Some(ConnectionView {
-                        id: t.meta.id.clone(),
-                        level: t.meta.level,
-                        question: t.meta.question.clone(),
-                        question_html: inline(&t.meta.question),
-                        why: inline(&c.why),
-                        url: question_path(&t.meta.id),
-                    })
-                })
-                .collect(),
+            connects_to: self.connections_of(q),
             connected_from: self
                 .incoming
                 .get(m.id.as_str())
@@ -637,28 +676,55 @@ impl<'a> Renderer<'a> {
 
     /// What the scorecard script needs, as JSON safe to embed in a `<script>` element.
     fn scorecard_data(&self) -> String {
-        let levels: Vec<serde_json::Value> = self
-            .book
-            .levels
-            .iter()
-            .map(|l| serde_json::json!({"number": l.meta.level, "title": l.meta.title, "red_flag": l.meta.red_flag}))
-            .collect();
-        let questions: Vec<serde_json::Value> = self
-            .book
-            .questions
-            .iter()
-            .map(|q| {
-                serde_json::json!({
-                    "id": q.meta.id,
-                    "level": q.meta.level,
-                    "question": q.meta.question,
-                    "signals": q.meta.signals,
-                    "red_flags": q.meta.red_flags,
+        // Borrowed views serialized straight to text: a `serde_json::Value` tree of every
+        // question was a large transient at 10,000 questions.
+        #[derive(Serialize)]
+        struct Data<'a> {
+            book: &'a str,
+            levels: Vec<LevelData<'a>>,
+            questions: Vec<QuestionData<'a>>,
+        }
+        #[derive(Serialize)]
+        struct LevelData<'a> {
+            number: u32,
+            title: &'a str,
+            red_flag: &'a str,
+        }
+        #[derive(Serialize)]
+        struct QuestionData<'a> {
+            id: &'a str,
+            level: u32,
+            question: &'a str,
+            signals: &'a [String],
+            red_flags: &'a [String],
+        }
+        let data = Data {
+            book: &self.book.config.book.title,
+            levels: self
+                .book
+                .levels
+                .iter()
+                .map(|l| LevelData {
+                    number: l.meta.level,
+                    title: &l.meta.title,
+                    red_flag: &l.meta.red_flag,
                 })
-            })
-            .collect();
-        let data = serde_json::json!({"book": self.book.config.book.title, "levels": levels, "questions": questions});
-        data.to_string()
+                .collect(),
+            questions: self
+                .book
+                .questions
+                .iter()
+                .map(|q| QuestionData {
+                    id: &q.meta.id,
+                    level: q.meta.level,
+                    question: &q.meta.question,
+                    signals: &q.meta.signals,
+                    red_flags: &q.meta.red_flags,
+                })
+                .collect(),
+        };
+        serde_json::to_string(&data)
+            .unwrap_or_default()
             .replace("</", "<\\/")
             .replace("<!--", "<\\u0021--")
     }

@@ -58,9 +58,15 @@ pub fn destination(book: &Book, dest: Option<&Path>) -> PathBuf {
 
 /// Renders the book into memory.
 pub fn render(book: &Book) -> Result<Vec<render::OutputFile>, Error> {
-    let theme = theme::Theme::new(&book.root, &book.config.output.html.theme)
-        .map_err(render::RenderError::Theme)?;
-    Ok(render::render(book, &theme)?)
+    Ok(render::render(book, &theme_of(book)?)?)
+}
+
+/// The theme the book's config names, with the book's overrides.
+pub fn theme_of(book: &Book) -> Result<theme::Theme, Error> {
+    Ok(
+        theme::Theme::new(&book.root, &book.config.output.html.theme)
+            .map_err(render::RenderError::Theme)?,
+    )
 }
 
 /// Loads, validates, renders and writes the book; the previous output survives any error.
@@ -71,8 +77,7 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<Built, Error> {
         s.spawn(highlight::warm_up);
         let (book, warnings) = load(root)?;
         let dest = output::guard(root, &destination(&book, dest))?;
-        let theme = theme::Theme::new(&book.root, &book.config.output.html.theme)
-            .map_err(render::RenderError::Theme)?;
+        let theme = theme_of(&book)?;
         let staging = output::Staging::new(&dest)?;
         let (pages, files, bytes) = (
             AtomicUsize::new(0),

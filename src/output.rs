@@ -6,7 +6,6 @@
 //! put the book's sources at risk, or a non-empty directory it did not create.
 
 use crate::render::OutputFile;
-use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 /// Present in every output directory the tool writes: proof the directory is ours to replace.
@@ -168,10 +167,7 @@ impl Staging {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
-        let file = std::fs::File::create(&path).map_err(io(&path))?;
-        let mut w = std::io::BufWriter::new(file);
-        w.write_all(&f.bytes).map_err(io(&path))?;
-        w.flush().map_err(io(&path))
+        std::fs::write(&path, &f.bytes).map_err(io(&path))
     }
 
     /// Swaps the new tree in for the destination.

@@ -77,22 +77,15 @@ struct Link {
     url: String,
 }
 
-/// A question as templates see it: front matter with inline markdown rendered to HTML.
+/// A question as its own page sees it: every front matter field, inline markdown rendered
+/// to HTML, plus the connections pointing at it.
 #[derive(Serialize)]
 struct QuestionView {
-    id: String,
-    level: u32,
-    order: u32,
-    question: String,
-    question_html: String,
-    summary: String,
-    signals: Vec<String>,
-    red_flags: Vec<String>,
+    #[serde(flatten)]
+    listed: ListedQuestion,
     follow_ups: Vec<String>,
     sources: Vec<Link>,
-    connects_to: Vec<ConnectionView>,
     connected_from: Vec<ConnectionView>,
-    url: String,
 }
 
 /// A question as pages that list many of them see it (levels, sheets, scorecard): what a
@@ -516,7 +509,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Question(q) => {
                 let view = self.question_view(q);
-                let (html, headings) = self.markdown(q.body(), &q.origin, &view.url);
+                let (html, headings) = self.markdown(q.body(), &q.origin, &view.listed.url);
                 let nav = self
                     .site
                     .levels
@@ -526,7 +519,7 @@ impl<'a> Renderer<'a> {
                     .expect("nav level");
                 self.render_page(
                     "question.html",
-                    &view.url.clone(),
+                    &view.listed.url.clone(),
                     &q.meta.question,
                     |ctx| {
                         ctx.insert("q", &view);
@@ -647,14 +640,7 @@ impl<'a> Renderer<'a> {
     fn question_view(&self, q: &Question) -> QuestionView {
         let m = &q.meta;
         QuestionView {
-            id: m.id.clone(),
-            level: m.level,
-            order: m.order,
-            question: m.question.clone(),
-            question_html: inline(&m.question),
-            summary: inline(&m.summary),
-            signals: m.signals.iter().map(|s| inline(s)).collect(),
-            red_flags: m.red_flags.iter().map(|s| inline(s)).collect(),
+            listed: self.listed(q, true),
             follow_ups: m.follow_ups.iter().map(|s| inline(s)).collect(),
             sources: m
                 .sources
@@ -664,13 +650,11 @@ impl<'a> Renderer<'a> {
                     url: s.url.clone(),
                 })
                 .collect(),
-            connects_to: self.connections_of(q),
             connected_from: self
                 .incoming
                 .get(m.id.as_str())
                 .cloned()
                 .unwrap_or_default(),
-            url: question_path(&m.id),
         }
     }
 

@@ -97,9 +97,14 @@ impl Live {
     /// when nothing but answer bodies changed, else a full rebuild. Either way the site is the
     /// one a full build would produce.
     pub fn update(&mut self, root: &Path, changed: &[PathBuf]) -> Result<(), String> {
-        if let Some(paths) = self.refresh_questions(root, changed) {
+        let Some(book) = &self.book else {
+            return self.full(root);
+        };
+        let theme = crate::theme_of(book).map_err(|e| e.to_string())?;
+        // Overridden templates may show any field (see `pages_showing`).
+        let default_templates = !theme.override_dir().is_dir();
+        if let Some(paths) = self.refresh_questions(root, changed, default_templates) {
             let book = self.book.as_ref().expect("refresh_questions needs a book");
-            let theme = crate::theme::Theme::new(&book.root, &book.config.output.html.theme)?;
             for page in
                 crate::render::render_paths(book, &theme, &paths).map_err(|e| e.to_string())?
             {
@@ -110,8 +115,6 @@ impl Live {
         self.full(root)
     }
 
-    /// Re-reads edited question files in place; returns the output paths to re-render, or
-    /// `None` when only a full rebuild will do.
     /// A file that came and went without being part of the book: editors (and `sed -i`) save
     /// through such temporary files, and they must not force a full rebuild.
     fn is_vanished_temp_file(&self, root: &Path, path: &Path) -> bool {
@@ -124,7 +127,14 @@ impl Live {
                 .is_ok_and(|rel| !book.assets.iter().any(|a| a == rel))
     }
 
-    fn refresh_questions(&mut self, root: &Path, changed: &[PathBuf]) -> Option<BTreeSet<String>> {
+    /// Re-reads edited question files in place; returns the output paths to re-render, or
+    /// `None` when only a full rebuild will do.
+    fn refresh_questions(
+        &mut self,
+        root: &Path,
+        changed: &[PathBuf],
+        default_templates: bool,
+    ) -> Option<BTreeSet<String>> {
         let questions = root.join(crate::content::CONTENT_DIR).join("questions");
         let mut paths = BTreeSet::new();
         for path in changed {
@@ -143,20 +153,12 @@ impl Live {
                 None => {
                     paths.insert(crate::content::question_path(&refreshed.id));
                 }
-                Some(previous) => {
-                    // Overridden templates may show any field (see `pages_showing`).
-                    let overrides = book
-                        .root
-                        .join("themes")
-                        .join(&book.config.output.html.theme);
-                    let default_templates = !overrides.is_dir();
-                    paths.extend(crate::render::pages_showing(
-                        book,
-                        &refreshed.id,
-                        previous,
-                        default_templates,
-                    ))
-                }
+                Some(previous) => paths.extend(crate::render::pages_showing(
+                    book,
+                    &refreshed.id,
+                    previous,
+                    default_templates,
+                )),
             }
         }
         (!paths.is_empty()).then_some(paths)

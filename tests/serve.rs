@@ -201,28 +201,11 @@ fn live_reload_of_one_answer_equals_a_full_build() {
     let mut live = handbook::serve::Live::default();
     live.full(&root).unwrap();
     let q = root.join("content/questions/first-question.md");
-    std::fs::write(
-        &q,
-        read(&q).replace("It doubles its input", "It doubles its argument"),
-    )
-    .unwrap();
-    live.update(&root, std::slice::from_ref(&q)).unwrap();
-    let full = handbook::serve::rebuild(&root).unwrap();
-    assert_eq!(live.files().len(), full.len());
-    for (path, bytes) in &full {
-        assert_eq!(
-            live.files().get(path),
-            Some(bytes),
-            "{path} differs from a full build"
-        );
-    }
-    assert!(
-        String::from_utf8_lossy(&full["questions/first-question.html"])
-            .contains("doubles its argument")
-    );
-    // Front matter changes that other pages show (the question's text in neighbours' links,
-    // the index, sheets and search; a removed connection's backlink) re-render those pages.
+    // An answer edit re-renders its page; front matter changes that other pages show (the
+    // question's text in neighbours' links, the index, sheets and search; a removed
+    // connection's backlink) re-render those pages. After each, live equals a full build.
     for (from, to) in [
+        ("It doubles its input", "It doubles its argument"),
         ("Checks the *basics*.", "Checks the basics."),
         ("Says it multiplies by `2`", "Says it multiplies by two"),
         ("Thinks it adds one", "Thinks it adds two"),
@@ -251,6 +234,8 @@ fn live_reload_of_one_answer_equals_a_full_build() {
             );
         }
     }
+    let page = String::from_utf8_lossy(&live.files()["questions/first-question.html"]).to_string();
+    assert!(page.contains("doubles its argument"));
     let index = String::from_utf8_lossy(&live.files()["index.html"]).to_string();
     assert!(index.contains("What does doubling do?"));
     let deeper =
@@ -274,4 +259,40 @@ fn live_reload_of_one_answer_equals_a_full_build() {
         String::from_utf8_lossy(&live.files()["questions/first-question.html"])
             .contains("doubles its argument")
     );
+}
+
+#[test]
+fn live_reload_with_overridden_templates_equals_a_full_build() {
+    // The default sheet does not show `summary`; an override that does must still see edits.
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let theme = root.join("themes/default");
+    std::fs::create_dir_all(&theme).unwrap();
+    let sheet = std::fs::read_to_string("themes/default/sheet-level.html").unwrap();
+    let sheet = sheet.replacen(
+        "{{ q.question_html | safe }}",
+        "{{ q.question_html | safe }} {{ q.summary | safe }}",
+        1,
+    );
+    assert!(sheet.contains("q.summary"), "the sheet template changed");
+    std::fs::write(theme.join("sheet-level.html"), sheet).unwrap();
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    let q = root.join("content/questions/first-question.md");
+    std::fs::write(
+        &q,
+        read(&q).replace("Checks the *basics*.", "Checks the edges."),
+    )
+    .unwrap();
+    live.update(&root, std::slice::from_ref(&q)).unwrap();
+    let full = handbook::serve::rebuild(&root).unwrap();
+    assert!(String::from_utf8_lossy(&full["sheets/level-1.html"]).contains("Checks the edges."));
+    assert_eq!(live.files().len(), full.len());
+    for (path, bytes) in &full {
+        assert_eq!(
+            live.files().get(path),
+            Some(bytes),
+            "{path} differs from a full build"
+        );
+    }
 }

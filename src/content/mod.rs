@@ -52,6 +52,9 @@ pub struct Origin {
 pub struct Page {
     pub title: String,
     pub description: String,
+    /// The rating scale (guide only): the one place every page, sheet and the scorecard take
+    /// their rating legend from.
+    pub ratings: Vec<Rating>,
     pub body: String,
     pub origin: Origin,
 }
@@ -62,6 +65,19 @@ pub struct PageMeta {
     pub title: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
+    pub ratings: Vec<Rating>,
+}
+
+/// One point of the rating scale, as the guide's front matter defines it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    pub value: u8,
+    /// A few words, for legends on sheets and the scorecard.
+    pub label: String,
+    /// What the rating means, for the guide.
+    pub meaning: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -110,6 +126,10 @@ pub struct QuestionMeta {
     pub connections: Vec<Connection>,
     #[serde(default)]
     pub sources: Vec<SourceRef>,
+    /// Rating anchors: for each rating 1 to 4, what a candidate at that rating says. All four
+    /// or none (validated).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub anchors: std::collections::BTreeMap<u8, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,6 +245,7 @@ pub fn load(root: &Path) -> Loaded {
                         let page = Page {
                             title: meta.title,
                             description: meta.description,
+                            ratings: meta.ratings,
                             body: split.body.to_string(),
                             origin,
                         };

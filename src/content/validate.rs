@@ -214,6 +214,31 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        if !m.anchors.is_empty() {
+            let missing: Vec<String> = (1..=4u8)
+                .filter(|r| m.anchors.get(r).is_none_or(|a| a.trim().is_empty()))
+                .map(|r| r.to_string())
+                .collect();
+            let extra: Vec<String> = m
+                .anchors
+                .keys()
+                .filter(|r| !(1..=4).contains(*r))
+                .map(|r| r.to_string())
+                .collect();
+            if !missing.is_empty() || !extra.is_empty() {
+                let (l, c) = at("anchors:");
+                let message = if extra.is_empty() {
+                    format!("anchors for rating {} are missing", missing.join(", "))
+                } else {
+                    format!("anchors are keyed 1 to 4, not {}", extra.join(", "))
+                };
+                diags.push(
+                    Diagnostic::error(file, message)
+                        .at(text, l, c)
+                        .help("give an anchor for each rating 1, 2, 3 and 4 (what a candidate at that rating says), or none"),
+                );
+            }
+        }
         let mut connected = BTreeSet::new();
         for conn in &m.connections {
             // The position is looked up only when a diagnostic is made: scanning every file for

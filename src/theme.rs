@@ -22,6 +22,8 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "search.html",
     "404.html",
     "scorecard.html",
+    "partials/heading.html",
+    "partials/code.html",
 );
 
 /// Static files, copied to `assets/`.
@@ -75,6 +77,11 @@ impl Theme {
             .iter()
             .map(|(name, embedded)| Ok((*name, self.file(name, embedded)?.into_bytes())))
             .collect()
+    }
+
+    /// The names of the static files, in the order [`Theme::static_files`] returns them.
+    pub fn asset_names(&self) -> Vec<&'static str> {
+        STATIC.iter().map(|(name, _)| *name).collect()
     }
 
     /// Files the watcher should react to.

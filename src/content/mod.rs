@@ -13,8 +13,6 @@
 mod front_matter;
 mod validate;
 
-pub use validate::resolve_link;
-
 use crate::config::{self, Config};
 use crate::diagnostics::Diagnostic;
 use serde::{Deserialize, Serialize};
@@ -470,37 +468,6 @@ impl Book {
         }
         out
     }
-
-    /// The output path (relative to the output root, `/`-separated) of a content file given
-    /// relative to `content/`, or `None` if it is neither a page nor an asset.
-    pub fn output_path(&self, content_rel: &str) -> Option<String> {
-        if content_rel == "index.md" {
-            return Some("index.html".into());
-        }
-        if content_rel == "guide.md" {
-            return Some("guide.html".into());
-        }
-        if let Some(stem) = content_rel
-            .strip_prefix("levels/")
-            .and_then(|s| s.strip_suffix(".md"))
-        {
-            return self
-                .levels
-                .iter()
-                .any(|l| level_stem(l.meta.level) == stem)
-                .then(|| format!("levels/{stem}.html"));
-        }
-        if let Some(id) = content_rel
-            .strip_prefix("questions/")
-            .and_then(|s| s.strip_suffix(".md"))
-        {
-            return self.question(id).is_some().then(|| question_path(id));
-        }
-        self.assets
-            .iter()
-            .any(|a| a.to_string_lossy().replace('\\', "/") == content_rel)
-            .then(|| content_rel.to_string())
-    }
 }
 
 impl Book {
@@ -524,7 +491,8 @@ impl Book {
             body_line: split.body_line,
         };
         let start = body_start(&text, split.body);
-        validate::body_links(self, split.body, &origin, &mut scratch);
+        let site = crate::site::Site::new(self, &[]);
+        validate::body_links(self, &site, split.body, &origin, &mut scratch);
         if !scratch.is_empty() {
             return None;
         }
@@ -556,13 +524,4 @@ pub struct Refreshed {
     pub id: String,
     /// The front matter before the change, when it changed (other pages show it).
     pub previous: Option<QuestionMeta>,
-}
-
-/// `level-3`: file stem and page name of a level.
-pub fn level_stem(n: u32) -> String {
-    format!("level-{n}")
-}
-
-pub fn question_path(id: &str) -> String {
-    format!("questions/{id}.html")
 }

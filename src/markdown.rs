@@ -36,6 +36,17 @@ pub fn links(body: &str) -> Vec<Link> {
         .collect()
 }
 
+/// The ids written as heading attributes (`## Title {#id}`), with their byte offsets.
+pub fn custom_heading_ids(body: &str) -> Vec<(String, usize)> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(ev, range)| match ev {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some((id.to_string(), range.start)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The attributes of a fence's info string, read the way rustdoc reads them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FenceInfo {

@@ -27,7 +27,13 @@ const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// Static files, copied to `assets/`.
-const STATIC: &[(&str, &str)] = embed!("style.css", "highlight.css", "handbook.js", "scorecard.js");
+const STATIC: &[(&str, &str)] = embed!(
+    "style.css",
+    "highlight.css",
+    "handbook.js",
+    "scorecard.js",
+    "theme-init.js"
+);
 
 /// The theme in use: its name and the book directory that may override it.
 #[derive(Debug, Clone)]

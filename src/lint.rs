@@ -8,7 +8,6 @@ use crate::markdown;
 pub fn lint(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (body, origin) in book.bodies() {
-        let mut text: Option<String> = None;
         for (id, offset) in markdown::custom_heading_ids(body) {
             if id
                 .chars()
@@ -16,9 +15,7 @@ pub fn lint(book: &Book) -> Vec<Diagnostic> {
             {
                 continue;
             }
-            let text = text.get_or_insert_with(|| {
-                std::fs::read_to_string(book.root.join(&origin.file)).unwrap_or_default()
-            });
+            let text = book.text_of(origin);
             let line = origin.body_line + body[..offset].matches('\n').count();
             out.push(
                 Diagnostic::warning(
@@ -33,9 +30,7 @@ pub fn lint(book: &Book) -> Vec<Diagnostic> {
             if block.info.unknown.is_empty() {
                 continue;
             }
-            let text = text.get_or_insert_with(|| {
-                std::fs::read_to_string(book.root.join(&origin.file)).unwrap_or_default()
-            });
+            let text = book.text_of(origin);
             let line = origin.body_line + block.line - 1;
             let col = text
                 .lines()

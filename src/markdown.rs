@@ -533,6 +533,34 @@ mod tests {
     }
 
     #[test]
+    fn identical_headings_get_unique_ids_in_order() {
+        let mut ids = HeadingIds::default();
+        let got: Vec<String> = ["a", "a", "a-1", "a", "b"]
+            .into_iter()
+            .map(|b| ids.unique(b.to_string()))
+            .collect();
+        // The explicit `a-1` comes after an `a` took that name: it becomes `a-1-1`.
+        assert_eq!(got, ["a", "a-1", "a-1-1", "a-2", "b"]);
+        let mut ids = HeadingIds::default();
+        let many: HashSet<String> = (0..20_000).map(|_| ids.unique("x".into())).collect();
+        assert_eq!(many.len(), 20_000);
+    }
+
+    #[test]
+    fn inline_fields_keep_only_inline_markup() {
+        assert_eq!(
+            inline("## Title with `code` {#x}"),
+            "Title with <code>code</code>"
+        );
+        assert_eq!(inline("```\nfn x() {}\n```"), "<code>fn x() {}\n</code>");
+        assert_eq!(
+            inline_text("What is `alg: none`? **Really**"),
+            "What is alg: none? Really"
+        );
+        assert!(!inline("<script>x</script>").contains("<script"));
+    }
+
+    #[test]
     fn raw_html_is_escaped_unless_allowed() {
         let ctx = plain_context();
         let out = render("<script>alert(1)</script>\n\nhi <b>x</b>", &ctx).html;

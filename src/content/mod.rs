@@ -54,6 +54,8 @@ pub struct Page {
     /// their rating legend from.
     pub ratings: Vec<Rating>,
     pub body: String,
+    /// The file's full text, for diagnostics.
+    pub text: String,
     pub origin: Origin,
 }
 
@@ -96,6 +98,8 @@ pub struct Level {
     pub meta: LevelMeta,
     pub body: String,
     pub origin: Origin,
+    /// The file's full text, for diagnostics.
+    pub text: String,
 }
 
 /// A question's front matter: the schema contributors fill in.
@@ -245,6 +249,7 @@ pub fn load(root: &Path) -> Loaded {
                             description: meta.description,
                             ratings: meta.ratings,
                             body: split.body.to_string(),
+                            text: text.clone(),
                             origin,
                         };
                         if matches!(kind, Kind::Index) {
@@ -262,6 +267,7 @@ pub fn load(root: &Path) -> Loaded {
                         meta,
                         body: split.body.to_string(),
                         origin,
+                        text: text.clone(),
                     },
                     text,
                 )),
@@ -452,6 +458,29 @@ impl Book {
 
     pub fn questions_in(&self, level: u32) -> impl Iterator<Item = &Question> {
         self.questions.iter().filter(move |q| q.meta.level == level)
+    }
+
+    /// The full text of the content file `origin` names, as loaded (for pointing a
+    /// diagnostic at a line without reading the file again).
+    pub fn text_of(&self, origin: &Origin) -> &str {
+        let file = origin.file.as_path();
+        [&self.index, &self.guide]
+            .into_iter()
+            .find(|p| p.origin.file == file)
+            .map(|p| p.text.as_str())
+            .or_else(|| {
+                self.levels
+                    .iter()
+                    .find(|l| l.origin.file == file)
+                    .map(|l| l.text.as_str())
+            })
+            .or_else(|| {
+                self.questions
+                    .iter()
+                    .find(|q| q.origin.file == file)
+                    .map(|q| q.text.as_str())
+            })
+            .unwrap_or("")
     }
 
     /// Every markdown body with its origin, in reading order.

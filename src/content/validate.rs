@@ -337,15 +337,11 @@ pub fn body_links(
     origin: &Origin,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut text: Option<String> = None;
     for link in markdown::links(body) {
         let Some(Err(why)) = site.resolve_link(&origin.file, &link.dest) else {
             continue;
         };
-        // The file is read again only to show the offending line.
-        let text = text.get_or_insert_with(|| {
-            std::fs::read_to_string(book.root.join(&origin.file)).unwrap_or_default()
-        });
+        let text = book.text_of(origin);
         let (line_in_body, col) = line_col(body, link.offset);
         let line = origin.body_line + line_in_body - 1;
         diags.push(

@@ -177,6 +177,22 @@ pub struct Context<'a> {
     pub heading: &'a dyn Fn(&HeadingMarkup) -> String,
     /// The theme's markup for a fenced or indented code block.
     pub code_block: &'a dyn Fn(&CodeBlockMarkup) -> String,
+    /// The theme's markup around a diagram (```` ```svgbob ```` fence) drawn as SVG.
+    pub diagram: &'a dyn Fn(&DiagramMarkup) -> String,
+    /// Put before every id the body makes (headings, footnotes, diagram markers), so that
+    /// several bodies can share a page (print.html). Empty on a page of its own.
+    pub id_prefix: &'a str,
+    /// Leave rustdoc's hidden lines out instead of wrapping them (print, where no button can
+    /// reveal them).
+    pub omit_hidden_lines: bool,
+}
+
+/// A diagram, for the theme's diagram markup.
+pub struct DiagramMarkup<'a> {
+    /// The drawing (safe SVG markup, its text escaped).
+    pub svg: &'a str,
+    /// The caption, as written (not escaped).
+    pub title: &'a str,
 }
 
 /// A heading, for the theme's heading markup. `id` is unique in the page and not escaped.
@@ -216,6 +232,7 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
     let mut ids = HeadingIds::default();
     let mut heading: Option<(HeadingLevel, Option<CowStr>, Vec<Event>)> = None;
     let mut code: Option<(String, String)> = None;
+    let mut diagrams = 0usize;
 
     for ev in Parser::new_ext(body, options()) {
         let ev = match ev {
@@ -244,11 +261,11 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
             }),
             // Footnote labels become ids; prefix them so `[^1]` does not yield `id="1"`.
             Event::FootnoteReference(label) => {
-                Event::FootnoteReference(format!("fn-{label}").into())
+                Event::FootnoteReference(format!("{}fn-{label}", ctx.id_prefix).into())
             }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
-            }
+            Event::Start(Tag::FootnoteDefinition(label)) => Event::Start(Tag::FootnoteDefinition(
+                format!("{}fn-{label}", ctx.id_prefix).into(),
+            )),
             other => other,
         };
         if let Some((_, text)) = code.as_mut() {
@@ -256,7 +273,13 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (info, text) = code.take().unwrap_or_default();
-                    events.push(Event::Html(code_block_html(&info, &text, ctx).into()));
+                    let html = if crate::diagram::is_diagram(&info) {
+                        diagrams += 1;
+                        diagram_html(&info, &text, diagrams, ctx)
+                    } else {
+                        code_block_html(&info, &text, ctx)
+                    };
+                    events.push(Event::Html(html.into()));
                 }
                 _ => {}
             }
@@ -275,7 +298,7 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
                 if let Some((level, id, inner)) = heading.take() {
                     let text = plain_text(&inner);
                     let base = id.map(|i| i.to_string()).unwrap_or_else(|| slug(&text));
-                    let unique = ids.unique(base);
+                    let unique = format!("{}{}", ctx.id_prefix, ids.unique(base));
                     let mut inner_html = String::new();
                     pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
                     let lvl = level as u8;
@@ -418,11 +441,29 @@ pub fn slug(text: &str) -> String {
     if s.is_empty() { "section".into() } else { s }
 }
 
+/// The `n`th diagram of the body, drawn. Validation has checked its info and text; whatever
+/// they hold, this draws something and does not fail.
+fn diagram_html(info: &str, code: &str, n: usize, ctx: &Context) -> String {
+    let title = crate::diagram::parse_info(info)
+        .map(|i| i.title)
+        .unwrap_or_default();
+    let svg = crate::diagram::to_svg(code, &format!("{}diagram-{n}-", ctx.id_prefix));
+    (ctx.diagram)(&DiagramMarkup {
+        svg: &svg,
+        title: &title,
+    })
+}
+
 fn code_block_html(info: &str, code: &str, ctx: &Context) -> String {
     let fence = FenceInfo::parse(info);
     let lang = fence.lang.as_deref().unwrap_or("");
     let lines: Vec<(bool, String)> = if fence.is_rust {
-        code.split_inclusive('\n').map(rustdoc_line).collect()
+        let lines = code.split_inclusive('\n').map(rustdoc_line);
+        if ctx.omit_hidden_lines {
+            lines.filter(|(hidden, _)| !hidden).collect()
+        } else {
+            lines.collect()
+        }
     } else {
         code.split_inclusive('\n')
             .map(|l| (false, l.to_string()))
@@ -494,12 +535,22 @@ mod tests {
         fn code(c: &CodeBlockMarkup) -> String {
             format!("<pre>{}</pre>", c.code_html)
         }
+        fn diagram(d: &DiagramMarkup) -> String {
+            format!(
+                "<figure>{}<figcaption>{}</figcaption></figure>",
+                d.svg,
+                crate::escape::html(d.title)
+            )
+        }
         Context {
             link: &as_written,
             allow_html: false,
             highlight: false,
             heading: &heading,
             code_block: &code,
+            diagram: &diagram,
+            id_prefix: "",
+            omit_hidden_lines: false,
         }
     }
 

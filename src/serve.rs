@@ -155,9 +155,7 @@ impl Live {
                 .position(|q| q.meta.id == refreshed.id)?;
             let site = crate::site::Site::new(book, &theme.asset_names());
             match &refreshed.previous {
-                None => {
-                    paths.insert(crate::site::Route::Question(i));
-                }
+                None => paths.extend(site.routes_showing_answer(i)),
                 Some(previous) => {
                     let targets: Vec<String> =
                         previous.connections.iter().map(|c| c.to.clone()).collect();

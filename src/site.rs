@@ -20,6 +20,10 @@ pub enum Route {
     Level(u32),
     LevelSheet(u32),
     Question(usize),
+    /// An article, by index in `book.articles`.
+    Article(usize),
+    /// `print.html`: the whole book in one page.
+    Print,
     /// `search-index.js`
     SearchIndex,
     /// `questions.json`
@@ -94,12 +98,14 @@ impl Site {
             Route::NotFound,
             Route::InterviewSheet,
             Route::Scorecard,
+            Route::Print,
         ];
         for level in &book.levels {
             routes.push(Route::Level(level.meta.level));
             routes.push(Route::LevelSheet(level.meta.level));
         }
         routes.extend((0..book.questions.len()).map(Route::Question));
+        routes.extend((0..book.articles.len()).map(Route::Article));
         routes.push(Route::SearchIndex);
         routes.push(Route::QuestionsJson);
         routes.extend((0..theme_assets.len()).map(Route::ThemeAsset));
@@ -116,6 +122,8 @@ impl Site {
                 Route::Level(n) => format!("levels/{}.html", level_stem(n)),
                 Route::LevelSheet(n) => format!("sheets/{}.html", level_stem(n)),
                 Route::Question(i) => format!("questions/{}.html", book.questions[i].meta.id),
+                Route::Article(i) => format!("articles/{}.html", book.articles[i].id),
+                Route::Print => "print.html".into(),
                 Route::SearchIndex => "search-index.js".into(),
                 Route::QuestionsJson => "questions.json".into(),
                 Route::ThemeAsset(i) => format!("assets/{}", theme_assets[i]),
@@ -134,6 +142,9 @@ impl Site {
         for (i, q) in book.questions.iter().enumerate() {
             permalinks.insert(format!("questions/{}.md", q.meta.id), Route::Question(i));
         }
+        for (i, a) in book.articles.iter().enumerate() {
+            permalinks.insert(format!("articles/{}.md", a.id), Route::Article(i));
+        }
         for (i, asset) in book.assets.iter().enumerate() {
             permalinks.insert(slash(asset), Route::ContentAsset(i));
         }
@@ -150,6 +161,7 @@ impl Site {
                     .map(|(i, _)| Route::Question(i)),
             );
         }
+        reading_order.extend((0..book.articles.len()).map(Route::Article));
         let position = reading_order
             .iter()
             .enumerate()
@@ -228,6 +240,12 @@ impl Site {
     /// Resolves a link written in the content file `from` (relative to the book root).
     /// `None` for external links and pure fragments; `Some(Ok(output path))` when it resolves.
     pub fn resolve_link(&self, from: &Path, dest: &str) -> Option<Result<String, String>> {
+        self.resolve(from, dest)
+            .map(|r| r.map(|route| self.path(route).to_string()))
+    }
+
+    /// Like [`Site::resolve_link`], giving the route the link leads to.
+    pub fn resolve(&self, from: &Path, dest: &str) -> Option<Result<Route, String>> {
         if !crate::url::is_safe(dest) {
             return Some(Err(format!(
                 "the `{}:` scheme is not allowed (it could run code in a reader's browser); use http(s), mailto or a relative link",
@@ -265,9 +283,14 @@ impl Site {
         let rel = parts.join("/");
         Some(
             self.permalink(&rel)
-                .map(|r| self.path(r).to_string())
                 .ok_or_else(|| format!("content/{rel} does not exist")),
         )
+    }
+
+    /// The routes that show question `i`'s model answer: what to re-render when only the
+    /// answer changed.
+    pub fn routes_showing_answer(&self, i: usize) -> [Route; 2] {
+        [Route::Question(i), Route::Print]
     }
 
     /// The routes that show question `i`'s front matter: what to re-render when it changes.
@@ -289,6 +312,7 @@ impl Site {
             Route::LevelSheet(level),
             Route::SearchIndex,
             Route::QuestionsJson,
+            Route::Print,
         ]
         .into_iter()
         .collect();

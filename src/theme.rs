@@ -22,8 +22,11 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "search.html",
     "404.html",
     "scorecard.html",
+    "article.html",
+    "print.html",
     "partials/heading.html",
     "partials/code.html",
+    "partials/diagram.html",
 );
 
 /// Static files, copied to `assets/`.

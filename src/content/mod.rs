@@ -5,6 +5,7 @@
 //! - `guide.md`: how to use the bank (`title`);
 //! - `levels/level-N.md`: one per level (`level`, `title`, `probes`, `red_flag`, `red_flag_short`);
 //! - `questions/<id>.md`: one per question (see [`QuestionMeta`]);
+//! - `articles/<id>.md`: long-form pages beyond the question bank (see [`ArticleMeta`]);
 //! - any other file is an asset copied to the same place in the output.
 //!
 //! Loading never stops at the first problem: every file is read and checked, and all the
@@ -31,6 +32,8 @@ pub struct Book {
     pub levels: Vec<Level>,
     /// Sorted by level, then order.
     pub questions: Vec<Question>,
+    /// Sorted by id (the file name).
+    pub articles: Vec<Article>,
     /// Non-markdown files under `content/`, relative to it, sorted.
     pub assets: Vec<PathBuf>,
     /// Position of each question in `questions`, by id.
@@ -96,6 +99,28 @@ pub struct LevelMeta {
 #[derive(Debug, Clone)]
 pub struct Level {
     pub meta: LevelMeta,
+    pub body: String,
+    pub origin: Origin,
+    /// The file's full text, for diagnostics.
+    pub text: String,
+}
+
+/// An article's front matter: a long-form page beyond the question bank (the reference
+/// design level 5 is judged against).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleMeta {
+    pub title: String,
+    /// One sentence, shown where the article is linked from.
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The file stem: kebab-case, used in the URL.
+    pub id: String,
+    pub meta: ArticleMeta,
     pub body: String,
     pub origin: Origin,
     /// The file's full text, for diagnostics.
@@ -200,6 +225,7 @@ pub fn load(root: &Path) -> Loaded {
     let mut guide = None;
     let mut levels = Vec::new();
     let mut questions = Vec::new();
+    let mut articles = Vec::new();
     let mut assets = Vec::new();
     for rel in files {
         let file = Path::new(CONTENT_DIR).join(&rel);
@@ -220,10 +246,12 @@ pub fn load(root: &Path) -> Loaded {
             Kind::Level
         } else if slash.starts_with("questions/") && !slash[10..].contains('/') {
             Kind::Question
+        } else if slash.starts_with("articles/") && !slash[9..].contains('/') {
+            Kind::Article
         } else {
             diags.push(
                 Diagnostic::warning(&file, "this markdown file is not part of the book (orphan)").help(
-                    "questions go in content/questions/<id>.md and levels in content/levels/level-N.md; move or delete it",
+                    "questions go in content/questions/<id>.md, levels in content/levels/level-N.md and articles in content/articles/<id>.md; move or delete it",
                 ),
             );
             continue;
@@ -282,6 +310,19 @@ pub fn load(root: &Path) -> Loaded {
                 }),
                 Err(d) => diags.push(d),
             },
+            Kind::Article => match front_matter::parse::<ArticleMeta>(&file, &text, &split) {
+                Ok(meta) => articles.push(Article {
+                    id: rel
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or_default(),
+                    meta,
+                    body: split.body.to_string(),
+                    origin,
+                    text,
+                }),
+                Err(d) => diags.push(d),
+            },
         }
     }
     for (name, present) in [("index.md", index.is_some()), ("guide.md", guide.is_some())] {
@@ -305,13 +346,16 @@ pub fn load(root: &Path) -> Loaded {
         guide,
         levels: Vec::new(),
         questions,
+        articles,
         assets,
         by_id: Default::default(),
     };
     validate::levels(&mut book, levels, &mut diags);
     validate::questions(&mut book, &mut diags);
+    validate::articles(&book, &mut diags);
     book.index_questions();
     validate::links(&book, &mut diags);
+    validate::diagrams(&book, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         Err(diags)
     } else {
@@ -324,6 +368,7 @@ enum Kind {
     Guide,
     Level,
     Question,
+    Article,
 }
 
 /// Files under `content/`, relative to it, sorted. Symlinks are followed only when they stay
@@ -480,10 +525,21 @@ impl Book {
                     .find(|q| q.origin.file == file)
                     .map(|q| q.text.as_str())
             })
+            .or_else(|| {
+                self.articles
+                    .iter()
+                    .find(|a| a.origin.file == file)
+                    .map(|a| a.text.as_str())
+            })
             .unwrap_or("")
     }
 
-    /// Every markdown body with its origin, in reading order.
+    /// The levels' last one (the deepest), whose questions link to the articles.
+    pub fn last_level(&self) -> Option<u32> {
+        self.levels.last().map(|l| l.meta.level)
+    }
+
+    /// Every markdown body with its origin, in reading order (articles last).
     pub fn bodies(&self) -> Vec<(&str, &Origin)> {
         let mut out = vec![
             (self.index.body.as_str(), &self.index.origin),
@@ -495,6 +551,7 @@ impl Book {
                 out.push((q.body(), &q.origin));
             }
         }
+        out.extend(self.articles.iter().map(|a| (a.body.as_str(), &a.origin)));
         out
     }
 }

@@ -351,3 +351,71 @@ pub fn body_links(
         );
     }
 }
+
+/// Articles: a kebab-case file name (it is the URL) and a title.
+pub fn articles(book: &Book, diags: &mut Vec<Diagnostic>) {
+    for a in &book.articles {
+        let file = a.origin.file.as_path();
+        let text = a.text.as_str();
+        if !is_kebab(&a.id) {
+            diags.push(
+                Diagnostic::error(file, format!("article file name `{}` is not kebab-case", a.id))
+                    .help("name the file with lowercase letters, digits and single hyphens, e.g. content/articles/production-scale.md: it is the page's URL"),
+            );
+        }
+        if a.meta.title.trim().is_empty() {
+            let (l, c) = line_of(text, "title:", 2);
+            diags.push(
+                Diagnostic::error(file, "`title` is empty")
+                    .at(text, l, c)
+                    .help("write the article's title"),
+            );
+        }
+        if a.meta.description.trim().is_empty() {
+            diags.push(
+                Diagnostic::warning(file, "the article has no `description`")
+                    .at(text, 2, 1)
+                    .help(
+                        "add `description:`, one sentence: the front page shows it beside the link",
+                    ),
+            );
+        }
+    }
+}
+
+/// Diagram fences (```` ```svgbob title="..." ````): a caption, and text svgbob can draw.
+pub fn diagrams(book: &Book, diags: &mut Vec<Diagnostic>) {
+    for (body, origin) in book.bodies() {
+        for block in markdown::code_blocks(body) {
+            if !crate::diagram::is_diagram(&block.raw_info) {
+                continue;
+            }
+            let text = book.text_of(origin);
+            let fence_line = origin.body_line + block.line - 1;
+            if let Err(why) = crate::diagram::parse_info(&block.raw_info) {
+                diags.push(
+                    Diagnostic::error(&origin.file, format!("diagram: {why}"))
+                        .at(text, fence_line, 1)
+                        .help("open the fence as ```svgbob title=\"What the diagram shows\"; the title is its caption and text alternative"),
+                );
+            }
+            if let Err(e) = crate::diagram::check(&block.code) {
+                let (line, help) = match e {
+                    crate::diagram::DiagramError::Empty => (
+                        fence_line,
+                        "draw the diagram between the fences, or remove the empty fence",
+                    ),
+                    crate::diagram::DiagramError::Legend { line } => (
+                        fence_line + line,
+                        "remove the legend: the theme colours diagrams for light, dark and print",
+                    ),
+                };
+                diags.push(
+                    Diagnostic::error(&origin.file, format!("diagram: {e}"))
+                        .at(text, line, 1)
+                        .help(help),
+                );
+            }
+        }
+    }
+}

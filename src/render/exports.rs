@@ -6,6 +6,7 @@ use crate::site::{Route, Site};
 use serde::Serialize;
 
 /// `window.HANDBOOK_SEARCH = [...]`: a script, not JSON, so search works from file://.
+/// Questions carry their level in `l`; articles have `l: 0`.
 pub fn search_index(book: &Book, site: &Site) -> String {
     #[derive(Serialize)]
     struct Entry<'a> {
@@ -24,6 +25,12 @@ pub fn search_index(book: &Book, site: &Site) -> String {
             q: &site.title(i).text,
             t: search_text(q),
         })
+        .chain(book.articles.iter().enumerate().map(|(i, a)| Entry {
+            u: site.path(Route::Article(i)),
+            l: 0,
+            q: &a.meta.title,
+            t: words([&a.meta.description, &a.id].into_iter().map(String::as_str)),
+        }))
         .collect();
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
     format!(
@@ -34,13 +41,20 @@ pub fn search_index(book: &Book, site: &Site) -> String {
 
 /// Words a search can match for a question: its text, signals and red flags, deduplicated.
 fn search_text(q: &Question) -> String {
-    let mut words: Vec<String> = Vec::new();
     let m = &q.meta;
-    let all = std::iter::once(&m.summary)
-        .chain(&m.signals)
-        .chain(&m.red_flags)
-        .chain(std::iter::once(&m.id));
-    for s in all {
+    words(
+        std::iter::once(&m.summary)
+            .chain(&m.signals)
+            .chain(&m.red_flags)
+            .chain(std::iter::once(&m.id))
+            .map(String::as_str),
+    )
+}
+
+/// The distinct lowercase words of `texts` longer than two letters.
+fn words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for s in texts {
         for w in s.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_') {
             let w = w.to_lowercase();
             if w.len() > 2 && !words.contains(&w) {

@@ -5,14 +5,14 @@ mod exports;
 mod views;
 
 use crate::content::{Book, Origin};
-use crate::markdown::{self, CodeBlockMarkup, Heading, HeadingMarkup};
+use crate::markdown::{self, CodeBlockMarkup, DiagramMarkup, Heading, HeadingMarkup};
 use crate::site::{Route, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::cell::RefCell;
 use tera::{Context, Tera};
-use views::{LevelWithQuestions, Link, ListedQuestion, Shared};
+use views::{LevelWithQuestions, Link, ListedQuestion, PrintLevel, PrintPage, Shared};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -75,6 +75,26 @@ pub fn render_routes(
 ) -> Result<Vec<OutputFile>, RenderError> {
     let r = Renderer::new(book, site, theme)?;
     routes.par_iter().map(|&route| r.file(route)).collect()
+}
+
+/// How a body sits in print.html: the prefix of its ids and how far its headings move down.
+struct PrintSection {
+    prefix: String,
+    heading_shift: u8,
+}
+
+/// The id of a page's section in print.html (`None` for routes print.html does not hold).
+/// Ids of a section's headings are `{anchor}--{id}`: ids are kebab-case, without `--`, so
+/// no two sections' ids can meet.
+fn print_anchor(book: &Book, route: Route) -> Option<String> {
+    match route {
+        Route::Index => Some("contents".into()),
+        Route::Guide => Some("guide".into()),
+        Route::Level(n) => Some(crate::site::level_stem(n)),
+        Route::Question(i) => Some(format!("q-{}", book.questions[i].meta.id)),
+        Route::Article(i) => Some(format!("article-{}", book.articles[i].id)),
+        _ => None,
+    }
 }
 
 /// `../` repeated once per directory in `path`.
@@ -140,7 +160,8 @@ impl<'a> Renderer<'a> {
         let book = self.book;
         match route {
             Route::Index => {
-                let (html, headings) = self.markdown(&book.index.body, &book.index.origin, path)?;
+                let (html, headings) =
+                    self.markdown(&book.index.body, &book.index.origin, path, None)?;
                 let levels: Vec<LevelWithQuestions> = self
                     .shared
                     .site
@@ -156,7 +177,8 @@ impl<'a> Renderer<'a> {
                 })
             }
             Route::Guide => {
-                let (html, headings) = self.markdown(&book.guide.body, &book.guide.origin, path)?;
+                let (html, headings) =
+                    self.markdown(&book.guide.body, &book.guide.origin, path, None)?;
                 self.render_page("page.html", route, path, &book.guide.title, |ctx| {
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
@@ -189,7 +211,7 @@ impl<'a> Renderer<'a> {
             Route::Level(n) | Route::LevelSheet(n) => {
                 let level = book.level(n).expect("a route names a level of the book");
                 let nav = self.shared.level(n).expect("every level has a nav entry");
-                let (html, headings) = self.markdown(&level.body, &level.origin, path)?;
+                let (html, headings) = self.markdown(&level.body, &level.origin, path, None)?;
                 let (template, title) = match route {
                     Route::LevelSheet(_) => {
                         ("sheet-level.html", format!("Level {n} calibration sheet"))
@@ -210,7 +232,7 @@ impl<'a> Renderer<'a> {
             Route::Question(i) => {
                 let q = &book.questions[i];
                 let view = views::question(book, self.site, i);
-                let (html, headings) = self.markdown(q.body(), &q.origin, path)?;
+                let (html, headings) = self.markdown(q.body(), &q.origin, path, None)?;
                 let nav = self
                     .shared
                     .level(q.meta.level)
@@ -223,11 +245,107 @@ impl<'a> Renderer<'a> {
                     ctx.insert("headings", &headings);
                 })
             }
+            Route::Article(i) => {
+                let a = &book.articles[i];
+                let (html, headings) = self.markdown(&a.body, &a.origin, path, None)?;
+                let nav = &self.shared.site.articles[i];
+                self.render_page("article.html", route, path, &a.meta.title, |ctx| {
+                    ctx.insert("article", nav);
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                })
+            }
+            Route::Print => self.print(route, path),
             Route::SearchIndex
             | Route::QuestionsJson
             | Route::ThemeAsset(_)
             | Route::ContentAsset(_) => unreachable!("not a page: {route:?}"),
         }
+    }
+
+    /// print.html: the guide, every level with its questions and model answers, the articles.
+    /// Each body's ids get its section's prefix, so they stay unique in the one page.
+    fn print(&self, route: Route, path: &str) -> Result<String, RenderError> {
+        let book = self.book;
+        // Sections sit under the book's h1: pages under an h2, questions under an h3 (in their
+        // level's h2), so the bodies' headings move down to keep one outline.
+        let section = |anchor: String, body: &str, origin: &Origin, heading_shift: u8| {
+            let print = PrintSection {
+                prefix: format!("{anchor}--"),
+                heading_shift,
+            };
+            let (content, _) = self.markdown(body, origin, path, Some(print))?;
+            Ok::<_, RenderError>((anchor, content))
+        };
+        let (anchor, content) = section(
+            print_anchor(book, Route::Guide).unwrap_or_default(),
+            &book.guide.body,
+            &book.guide.origin,
+            1,
+        )?;
+        let guide = PrintPage {
+            title: book.guide.title.clone(),
+            description: String::new(),
+            anchor,
+            content,
+        };
+        let mut levels = Vec::with_capacity(book.levels.len());
+        for level in &book.levels {
+            let n = level.meta.level;
+            let nav = self.shared.level(n).expect("every level has a nav entry");
+            let (anchor, content) = section(
+                print_anchor(book, Route::Level(n)).unwrap_or_default(),
+                &level.body,
+                &level.origin,
+                1,
+            )?;
+            let indices: Vec<usize> = (0..book.questions.len())
+                .filter(|&i| book.questions[i].meta.level == n)
+                .collect();
+            let questions = indices
+                .par_iter()
+                .map(|&i| {
+                    let q = &book.questions[i];
+                    let (anchor, content) = section(
+                        print_anchor(book, Route::Question(i)).unwrap_or_default(),
+                        q.body(),
+                        &q.origin,
+                        2,
+                    )?;
+                    Ok(views::print_question(book, self.site, i, anchor, content))
+                })
+                .collect::<Result<Vec<_>, RenderError>>()?;
+            levels.push(PrintLevel {
+                level: nav,
+                anchor,
+                content,
+                questions,
+            });
+        }
+        let articles = book
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (anchor, content) = section(
+                    print_anchor(book, Route::Article(i)).unwrap_or_default(),
+                    &a.body,
+                    &a.origin,
+                    1,
+                )?;
+                Ok(PrintPage {
+                    title: a.meta.title.clone(),
+                    description: self.shared.site.articles[i].description.clone(),
+                    anchor,
+                    content,
+                })
+            })
+            .collect::<Result<Vec<_>, RenderError>>()?;
+        self.render_page("print.html", route, path, "The whole book", |ctx| {
+            ctx.insert("guide", &guide);
+            ctx.insert("print_levels", &levels);
+            ctx.insert("print_articles", &articles);
+        })
     }
 
     fn render_page(
@@ -271,6 +389,7 @@ impl<'a> Renderer<'a> {
                 format!("Level {n}: {title}")
             }
             Route::Question(i) => self.site.title(i).text.clone(),
+            Route::Article(i) => self.book.articles[i].meta.title.clone(),
             _ => String::new(),
         };
         Link {
@@ -280,13 +399,18 @@ impl<'a> Renderer<'a> {
     }
 
     /// A markdown body rendered for the page at `path`, with the theme's heading and code
-    /// markup, and its headings for the table of contents.
+    /// markup, and its headings for the table of contents. With `print_prefix`, the body is a
+    /// section of print.html: its ids get the prefix, links to other content files become
+    /// links to their sections, and hidden snippet lines are left out.
     fn markdown(
         &self,
         body: &str,
         origin: &Origin,
         path: &str,
+        print: Option<PrintSection>,
     ) -> Result<(String, Vec<Heading>), RenderError> {
+        let print_prefix = print.as_ref().map(|p| p.prefix.as_str());
+        let shift = print.as_ref().map_or(0, |p| p.heading_shift);
         let root = root_of(path);
         let failed: RefCell<Option<RenderError>> = RefCell::new(None);
         let partial = |template: &str, ctx: &Context| -> String {
@@ -300,17 +424,30 @@ impl<'a> Renderer<'a> {
             })
         };
         let link = |dest: &str| -> String {
-            match self.site.resolve_link(&origin.file, dest) {
-                Some(Ok(target)) => {
-                    let fragment = dest.find('#').map(|i| &dest[i..]).unwrap_or("");
-                    format!("{root}{target}{fragment}")
+            let fragment = dest.find('#').map(|i| &dest[i + 1..]);
+            match (self.site.resolve(&origin.file, dest), print_prefix) {
+                (Some(Ok(route)), Some(_)) if print_anchor(self.book, route).is_some() => {
+                    let anchor = print_anchor(self.book, route).unwrap_or_default();
+                    match fragment {
+                        Some(f) if !f.is_empty() && route != Route::Index => {
+                            format!("#{anchor}--{f}")
+                        }
+                        _ => format!("#{anchor}"),
+                    }
+                }
+                (Some(Ok(route)), _) => {
+                    let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+                    format!("{root}{}{fragment}", self.site.path(route))
+                }
+                (None, Some(prefix)) if dest.starts_with('#') && dest.len() > 1 => {
+                    format!("#{prefix}{}", &dest[1..])
                 }
                 _ => dest.to_string(),
             }
         };
         let heading = |h: &HeadingMarkup| {
             let mut ctx = Context::new();
-            ctx.insert("level", &h.level);
+            ctx.insert("level", &(h.level + shift).min(6));
             ctx.insert("id", h.id);
             ctx.insert("inner_html", h.inner_html);
             partial("partials/heading.html", &ctx)
@@ -332,12 +469,21 @@ impl<'a> Renderer<'a> {
             ctx.insert("code", &view);
             partial("partials/code.html", &ctx)
         };
+        let diagram = |d: &DiagramMarkup| {
+            let mut ctx = Context::new();
+            ctx.insert("svg", d.svg);
+            ctx.insert("title", d.title);
+            partial("partials/diagram.html", &ctx)
+        };
         let ctx = markdown::Context {
             link: &link,
             allow_html: self.book.config.output.html.allow_html,
             highlight: self.book.config.output.html.highlight,
             heading: &heading,
             code_block: &code_block,
+            diagram: &diagram,
+            id_prefix: print_prefix.unwrap_or(""),
+            omit_hidden_lines: print_prefix.is_some(),
         };
         let r = markdown::render(body, &ctx);
         match failed.into_inner() {

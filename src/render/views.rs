@@ -18,6 +18,20 @@ pub struct SiteView<'a> {
     pub question_count: usize,
     /// The rating scale, from the guide's front matter.
     pub ratings: &'a [crate::content::Rating],
+    /// The articles, for the sidebar and the links to them (a book has a few).
+    pub articles: Vec<NavArticle>,
+    /// The number of the deepest level, whose questions link to the articles.
+    pub last_level: u32,
+    pub print_url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct NavArticle {
+    pub id: String,
+    pub title: String,
+    /// Inline markdown rendered.
+    pub description: String,
+    pub url: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -153,6 +167,19 @@ impl<'a> Shared<'a> {
                 levels,
                 question_count: book.questions.len(),
                 ratings: &book.guide.ratings,
+                articles: book
+                    .articles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| NavArticle {
+                        id: a.id.clone(),
+                        title: a.meta.title.clone(),
+                        description: inline(&a.meta.description),
+                        url: site.path(Route::Article(i)).to_string(),
+                    })
+                    .collect(),
+                last_level: book.last_level().unwrap_or(0),
+                print_url: site.path(Route::Print).to_string(),
             },
             nav_questions,
         }
@@ -216,14 +243,7 @@ pub fn question(book: &Book, site: &Site, i: usize) -> QuestionView {
     QuestionView {
         listed: listed(book, site, i, true),
         follow_ups: m.follow_ups.iter().map(|s| inline(s)).collect(),
-        sources: m
-            .sources
-            .iter()
-            .map(|s| Link {
-                title: s.title.clone(),
-                url: crate::url::safe(s.url.clone()),
-            })
-            .collect(),
+        sources: sources(book, i),
         connected_from: site
             .backlinks(i)
             .iter()
@@ -233,4 +253,65 @@ pub fn question(book: &Book, site: &Site, i: usize) -> QuestionView {
             })
             .collect(),
     }
+}
+
+/// print.html: a level with its page's text and every question, each with its model answer.
+#[derive(Serialize)]
+pub struct PrintLevel<'a> {
+    #[serde(flatten)]
+    pub level: &'a NavLevel,
+    /// The id of the level's section in print.html.
+    pub anchor: String,
+    pub content: String,
+    pub questions: Vec<PrintQuestion>,
+}
+
+/// print.html: a question's calibration parts and its model answer.
+#[derive(Serialize)]
+pub struct PrintQuestion {
+    #[serde(flatten)]
+    pub listed: ListedQuestion,
+    pub follow_ups: Vec<String>,
+    pub sources: Vec<Link>,
+    pub anchor: String,
+    pub content: String,
+}
+
+/// print.html: a page of prose (the guide, an article).
+#[derive(Serialize)]
+pub struct PrintPage {
+    pub title: String,
+    pub description: String,
+    pub anchor: String,
+    pub content: String,
+}
+
+/// Question `i` for print.html, with its answer rendered (`content`).
+pub fn print_question(
+    book: &Book,
+    site: &Site,
+    i: usize,
+    anchor: String,
+    content: String,
+) -> PrintQuestion {
+    let m = &book.questions[i].meta;
+    PrintQuestion {
+        listed: listed(book, site, i, false),
+        follow_ups: m.follow_ups.iter().map(|s| inline(s)).collect(),
+        sources: sources(book, i),
+        anchor,
+        content,
+    }
+}
+
+fn sources(book: &Book, i: usize) -> Vec<Link> {
+    book.questions[i]
+        .meta
+        .sources
+        .iter()
+        .map(|s| Link {
+            title: s.title.clone(),
+            url: crate::url::safe(s.url.clone()),
+        })
+        .collect()
 }

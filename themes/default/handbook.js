@@ -70,8 +70,9 @@
     var a = document.createElement('a');
     a.href = root + e.u;
     var badge = document.createElement('span');
-    badge.className = 'level-badge level-' + e.l;
-    badge.textContent = 'L' + e.l;
+    // Articles are indexed with level 0.
+    badge.className = e.l ? 'level-badge level-' + e.l : 'level-badge article-badge';
+    badge.textContent = e.l ? 'L' + e.l : 'Article';
     a.appendChild(badge);
     a.appendChild(document.createTextNode(' ' + e.q));
     li.appendChild(a);
@@ -126,7 +127,10 @@
       var results = search(pageBox.value, levelSelect.value);
       out.textContent = '';
       results.forEach(function (e) { out.appendChild(resultItem(e)); });
-      status.textContent = (pageBox.value || levelSelect.value) ? results.length + ' question(s) found' : 'Type words to search ' + index.length + ' questions.';
+      var questions = index.filter(function (e) { return e.l; }).length;
+      var articles = index.length - questions;
+      status.textContent = (pageBox.value || levelSelect.value) ? results.length + ' result(s) found' :
+        'Type words to search ' + questions + ' questions' + (articles ? ' and ' + articles + ' article(s).' : '.');
     };
     pageBox.addEventListener('input', run);
     levelSelect.addEventListener('change', run);

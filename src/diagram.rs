@@ -49,7 +49,7 @@ pub fn parse_info(info: &str) -> Result<Info, String> {
         let Some(value) = rest[eq + 1..].trim_start().strip_prefix('"') else {
             return Err(format!("the value of `{key}` must be in double quotes"));
         };
-        let Some(end) = value.find('"') else {
+        let Some(end) = closing_quote(value) else {
             return Err(format!("the value of `{key}` has no closing `\"`"));
         };
         match key {
@@ -63,6 +63,26 @@ pub fn parse_info(info: &str) -> Result<Info, String> {
         Some(_) => Err("the diagram's `title` is empty".into()),
         None => Err("the diagram has no `title` (its text alternative)".into()),
     }
+}
+
+/// The `"` that closes a value: one followed by the end of the info string or by another
+/// `key=`. A quote inside the value (`title="the \"kid\" header"`, which markdown unescapes)
+/// is not followed by either.
+fn closing_quote(value: &str) -> Option<usize> {
+    value.match_indices('"').map(|(i, _)| i).find(|&i| {
+        let after = value[i + 1..].trim_start_matches([' ', '\t', ',']);
+        after.is_empty()
+            || after.len() < value[i + 1..].len()
+                && after
+                    .split_once('=')
+                    .is_some_and(|(key, _)| is_key(key.trim_end()))
+    })
+}
+
+fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// What is wrong with a diagram's text.
@@ -207,6 +227,16 @@ mod tests {
             parse_info(r#"svgbob title="x"#)
                 .unwrap_err()
                 .contains("closing")
+        );
+        // Quotes inside the title (markdown has unescaped `\"` already).
+        assert_eq!(
+            parse_info(r#"svgbob title="the "kid" header, "quoted"""#).map(|i| i.title),
+            Ok(r#"the "kid" header, "quoted""#.to_string())
+        );
+        assert!(
+            parse_info(r#"svgbob title="a" size="b""#)
+                .unwrap_err()
+                .contains("unknown diagram attribute `size`")
         );
         assert!(is_diagram(r#"svgbob title="x""#) && is_diagram("svgbob"));
         assert!(!is_diagram("svgbobx") && !is_diagram("rust"));

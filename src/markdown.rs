@@ -447,7 +447,7 @@ fn diagram_html(info: &str, code: &str, n: usize, ctx: &Context) -> String {
     let title = crate::diagram::parse_info(info)
         .map(|i| i.title)
         .unwrap_or_default();
-    let svg = crate::diagram::to_svg(code, &format!("{}diagram-{n}-", ctx.id_prefix));
+    let svg = crate::diagram::to_svg(code, &format!("{}diagram_{n}_", ctx.id_prefix));
     (ctx.diagram)(&DiagramMarkup {
         svg: &svg,
         title: &title,

@@ -94,8 +94,10 @@ macro_rules! broken {
 }
 
 broken! {
+    article_unknown_key => "article-unknown-key",
     bad_book_toml => "bad-book-toml",
     bad_yaml => "bad-yaml",
+    broken_diagram => "broken-diagram",
     dead_connection => "dead-connection",
     dead_link => "dead-link",
     duplicate_id => "duplicate-id",

@@ -90,6 +90,8 @@ fn md_piece() -> impl Strategy<Value = String> {
         Just("![a\" onerror=\"alert(1)](https://e.x/i.png \"t' onerror='alert(1)\")\n".to_string()),
         Just("[^a\" onclick=\"x]: note\n".to_string()),
         Just("<svg onload=alert(1)>\n".to_string()),
+        Just("```svgbob title=\"<img src=x onerror=alert(1)> \\\"q\\\"\"\n+--+ <script>x</script>\n|  |-->* \"<b>\"\n+--+\n```\n".to_string()),
+        Just("```svgbob\n".to_string()),
         "[^\n]{0,60}\n",
         "[#*_`<>\\[\\]()!|~-]{1,20}\n",
     ]
@@ -103,7 +105,8 @@ fn valid_hostile_question() -> impl Strategy<Value = String> {
             || p.contains("etc/passwd")
             || p.contains("/root.md")
             || p.contains("../x.png")
-            || p.contains("javascript:"))
+            || p.contains("javascript:")
+            || p == "```svgbob\n")
     });
     (
         prop::collection::vec(renderable, 1..10),
@@ -219,12 +222,18 @@ fn arbitrary_markdown_renders_without_panicking() {
     let link = |d: &str| d.to_string();
     let heading = |h: &handbook::markdown::HeadingMarkup| handbook::escape::html(h.id);
     let code_block = |c: &handbook::markdown::CodeBlockMarkup| c.code_html.to_string();
+    let diagram = |d: &handbook::markdown::DiagramMarkup| {
+        format!("{}{}", d.svg, handbook::escape::html(d.title))
+    };
     let ctx = handbook::markdown::Context {
         link: &link,
         allow_html: false,
         highlight: true,
         heading: &heading,
         code_block: &code_block,
+        diagram: &diagram,
+        id_prefix: "p--",
+        omit_hidden_lines: false,
     };
     runner(2000, 0x5eed_0002)
         .run(&prop::collection::vec(md_piece(), 0..30), |pieces| {
@@ -234,6 +243,23 @@ fn arbitrary_markdown_renders_without_panicking() {
             let _ = handbook::markdown::code_blocks(&body);
             Ok(())
         })
+        .unwrap();
+}
+
+/// svgbob draws any text: ASCII art made of its own symbols, words and quotes never panics,
+/// and what content writes stays text in the SVG.
+#[test]
+fn arbitrary_diagrams_draw_without_panicking() {
+    runner(250, 0x5eed_0005)
+        .run(
+            &"[-|+*o<>v^/\\\\.,'`()_=#:\" \na-z0-9{}\\[\\]é😀\t]{0,240}",
+            |art| {
+                let svg = handbook::diagram::to_svg(&art, "d_");
+                prop_assert!(svg.starts_with("<svg"));
+                prop_assert!(!svg.contains("<style") && !svg.contains("<script"));
+                Ok(())
+            },
+        )
         .unwrap();
 }
 

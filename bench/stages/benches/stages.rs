@@ -60,11 +60,18 @@ fn stages(c: &mut Criterion) {
     let body = std::fs::read_to_string(repo().join("content/questions/hs256-vs-rs256.md"))
         .expect("shipped question exists");
     let link = |d: &str| d.to_string();
+    let heading = |h: &handbook::markdown::HeadingMarkup| h.inner_html.to_string();
+    let code_block = |c: &handbook::markdown::CodeBlockMarkup| c.code_html.to_string();
+    let diagram = |d: &handbook::markdown::DiagramMarkup| d.svg.to_string();
     let ctx = handbook::markdown::Context {
         link: &link,
         allow_html: false,
         highlight: true,
-        snippet_label: "",
+        heading: &heading,
+        code_block: &code_block,
+        diagram: &diagram,
+        id_prefix: "",
+        omit_hidden_lines: false,
     };
     let mut g = c.benchmark_group("one answer (hs256-vs-rs256.md)");
     g.bench_function("markdown + highlight", |b| {

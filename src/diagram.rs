@@ -287,6 +287,16 @@ mod tests {
     }
 
     #[test]
+    fn quoted_text_is_written_as_is() {
+        // Unquoted, `(` and `)` are drawn as arcs; quoted, they stay characters.
+        let quoted = to_svg("\"(cached)\"\n", "q_");
+        assert!(quoted.contains("(cached)"), "{quoted}");
+        assert!(!quoted.contains("<path"), "{quoted}");
+        let bare = to_svg("a (b) c\n", "q_");
+        assert!(bare.contains("<path"), "arcs expected: {bare}");
+    }
+
+    #[test]
     fn hostile_text_is_escaped() {
         let svg = to_svg(
             "<script>alert(1)</script> \"<img src=x onerror=alert(1)>\" & {x}\n+--+\n|{a\"b}|\n+--+\n",

@@ -105,7 +105,7 @@ pub fn check(code: &str) -> Result<(), DiagramError> {
     if code.trim().is_empty() {
         return Err(DiagramError::Empty);
     }
-    if let Some(i) = code.lines().position(|l| legend_line(l)) {
+    if let Some(i) = code.lines().position(legend_line) {
         return Err(DiagramError::Legend { line: i + 1 });
     }
     Ok(())

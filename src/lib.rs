@@ -90,8 +90,10 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<Built, Error> {
         );
         render::render_each(&book, &theme, |file| {
             staging.put(&file)?;
-            pages.fetch_add(usize::from(file.path.ends_with(".html")), Relaxed);
-            files.fetch_add(1, Relaxed);
+            // A file written in parts counts once.
+            let new = usize::from(!file.append);
+            pages.fetch_add(new * usize::from(file.path.ends_with(".html")), Relaxed);
+            files.fetch_add(new, Relaxed);
             bytes.fetch_add(file.bytes.len(), Relaxed);
             Ok::<(), Error>(())
         })?;

@@ -167,7 +167,16 @@ impl Staging {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
-        std::fs::write(&path, &f.bytes).map_err(io(&path))
+        if f.append {
+            use std::io::Write;
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .and_then(|mut file| file.write_all(&f.bytes))
+                .map_err(io(&path))
+        } else {
+            std::fs::write(&path, &f.bytes).map_err(io(&path))
+        }
     }
 
     /// Swaps the new tree in for the destination.

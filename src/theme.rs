@@ -27,6 +27,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/heading.html",
     "partials/code.html",
     "partials/diagram.html",
+    "partials/print-section.html",
 );
 
 /// Static files, copied to `assets/`.

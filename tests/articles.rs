@@ -282,3 +282,34 @@ fn builds_are_byte_identical() {
     );
     assert!(Path::new(&a.path().join("book/print.html")).is_file());
 }
+
+/// `build` writes print.html in parts; the page on disk is the one rendered whole in memory
+/// (what `serve` serves), and it counts as one page.
+#[test]
+fn print_html_written_in_parts_equals_the_whole_page() {
+    let book = built();
+    let (loaded, _) = handbook::load(book.path()).expect("the fixture loads");
+    let files = handbook::render(&loaded).expect("the fixture renders");
+    let print = files
+        .iter()
+        .find(|f| f.path == "print.html")
+        .expect("print.html rendered");
+    assert!(!print.append);
+    assert_eq!(
+        files.iter().filter(|f| f.path == "print.html").count(),
+        1,
+        "the parts are joined"
+    );
+    let on_disk = std::fs::read(book.path().join("book/print.html")).unwrap();
+    assert_eq!(on_disk, print.bytes);
+    let out = handbook(&["build"], book.path());
+    let pages = snapshot(&book.path().join("book"))
+        .keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .count();
+    assert!(
+        text(&out).contains(&format!("built {pages} pages")),
+        "{}",
+        text(&out)
+    );
+}

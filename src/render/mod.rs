@@ -12,7 +12,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::cell::RefCell;
 use tera::{Context, Tera};
-use views::{LevelWithQuestions, Link, ListedQuestion, PrintLevel, PrintPage, Shared};
+use views::{
+    LevelWithQuestions, Link, ListedQuestion, PrintLevel, PrintPage, PrintSectionView, Shared,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -26,11 +28,30 @@ pub enum RenderError {
     },
 }
 
-/// One output file: a `/`-separated path under the output root and its bytes.
+/// One output file, or one part of it: a `/`-separated path under the output root and its
+/// bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
+    /// These bytes continue the file: its earlier parts came first, from the same thread.
+    /// Only print.html comes in parts (see `print_parts`); [`render`] joins them.
+    pub append: bool,
+}
+
+/// Where the sections go in the page print.html renders.
+const PRINT_BODY: &str = "<!--handbook:print-body-->";
+
+/// Sections of print.html rendered (in parallel) per part written.
+const PRINT_CHUNK: usize = 64;
+
+/// A section of print.html.
+#[derive(Debug, Clone, Copy)]
+enum PrintPart {
+    Guide,
+    Level(u32),
+    Question(usize),
+    Article(usize),
 }
 
 /// Renders the whole site into memory, sorted by path.
@@ -44,8 +65,16 @@ pub fn render(book: &Book, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
         Ok::<(), RenderError>(())
     })?;
     let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+    // Stable: the parts of one file keep their order.
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    let mut whole: Vec<OutputFile> = Vec::with_capacity(files.len());
+    for f in files {
+        match whole.last_mut() {
+            Some(last) if f.append && last.path == f.path => last.bytes.extend(f.bytes),
+            _ => whole.push(OutputFile { append: false, ..f }),
+        }
+    }
+    Ok(whole)
 }
 
 /// Renders the whole site, handing each file to `sink` as soon as it is ready, from several
@@ -61,9 +90,10 @@ where
 {
     let site = Site::new(book, &theme.asset_names());
     let r = Renderer::new(book, &site, theme)?;
-    site.routes()
-        .par_iter()
-        .try_for_each(|&route| sink(r.file(route)?))
+    site.routes().par_iter().try_for_each(|&route| match route {
+        Route::Print => r.print_parts(route, site.path(route), &mut |part| sink(part)),
+        _ => sink(r.file(route)?),
+    })
 }
 
 /// Re-renders `routes` of `site`, as a full render would.
@@ -153,7 +183,11 @@ impl<'a> Renderer<'a> {
             }
             page => self.page(page, &path)?.into_bytes(),
         };
-        Ok(OutputFile { path, bytes })
+        Ok(OutputFile {
+            path,
+            bytes,
+            append: false,
+        })
     }
 
     fn page(&self, route: Route, path: &str) -> Result<String, RenderError> {
@@ -255,7 +289,15 @@ impl<'a> Renderer<'a> {
                     ctx.insert("headings", &headings);
                 })
             }
-            Route::Print => self.print(route, path),
+            Route::Print => {
+                let mut page = Vec::new();
+                self.print_parts(route, path, &mut |part: OutputFile| {
+                    page.extend(part.bytes);
+                    Ok::<(), RenderError>(())
+                })?;
+                // The parts are rendered strings, cut only at the ASCII marker: valid UTF-8.
+                String::from_utf8(page).map_err(|e| RenderError::Theme(e.to_string()))
+            }
             Route::SearchIndex
             | Route::QuestionsJson
             | Route::ThemeAsset(_)
@@ -263,89 +305,126 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// print.html: the guide, every level with its questions and model answers, the articles.
-    /// Each body's ids get its section's prefix, so they stay unique in the one page.
-    fn print(&self, route: Route, path: &str) -> Result<String, RenderError> {
+    /// print.html in parts, in order, each handed to `emit`: the page around its body (cover,
+    /// table of contents), then the sections (guide, each level and its questions, the
+    /// articles) a few dozen at a time, rendered in parallel, then the page's end. At 10,000
+    /// questions the page is 200 MB: whole in memory, with its template context, it tripled
+    /// the build's peak memory.
+    fn print_parts<E>(
+        &self,
+        route: Route,
+        path: &str,
+        emit: &mut dyn FnMut(OutputFile) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        E: From<RenderError>,
+    {
         let book = self.book;
-        // Sections sit under the book's h1: pages under an h2, questions under an h3 (in their
-        // level's h2), so the bodies' headings move down to keep one outline.
-        let section = |anchor: String, body: &str, origin: &Origin, heading_shift: u8| {
+        let page = self.render_page("print.html", route, path, "The whole book", |ctx| {
+            ctx.insert("toc", &views::print_toc(book, &self.shared));
+            ctx.insert("body", PRINT_BODY);
+        })?;
+        let Some((head, tail)) = page.split_once(PRINT_BODY) else {
+            return Err(RenderError::Template {
+                template: "print.html".into(),
+                page: path.into(),
+                message: "the template must write `{{ body | safe }}` once: the sections go there"
+                    .into(),
+            }
+            .into());
+        };
+        let part = |bytes: Vec<u8>, append: bool| OutputFile {
+            path: path.to_string(),
+            bytes,
+            append,
+        };
+        emit(part(head.as_bytes().to_vec(), false))?;
+        let mut sections = vec![PrintPart::Guide];
+        for level in &book.levels {
+            let n = level.meta.level;
+            sections.push(PrintPart::Level(n));
+            sections.extend(
+                (0..book.questions.len())
+                    .filter(|&i| book.questions[i].meta.level == n)
+                    .map(PrintPart::Question),
+            );
+        }
+        sections.extend((0..book.articles.len()).map(PrintPart::Article));
+        for chunk in sections.chunks(PRINT_CHUNK) {
+            let html = chunk
+                .par_iter()
+                .map(|&s| self.print_section(s, path))
+                .collect::<Result<Vec<String>, RenderError>>()?;
+            emit(part(html.concat().into_bytes(), true))?;
+        }
+        emit(part(tail.as_bytes().to_vec(), true))
+    }
+
+    /// One section of print.html, through `partials/print-section.html`. Each body's ids get
+    /// the section's prefix, so they stay unique in the one page.
+    fn print_section(&self, part: PrintPart, path: &str) -> Result<String, RenderError> {
+        let book = self.book;
+        // Sections sit under the book's h1: pages and levels under an h2, questions under an
+        // h3, so the bodies' headings move down to keep one outline.
+        let body = |route: Route, text: &str, origin: &Origin, heading_shift: u8| {
+            let anchor = print_anchor(book, route).unwrap_or_default();
             let print = PrintSection {
                 prefix: format!("{anchor}--"),
                 heading_shift,
             };
-            let (content, _) = self.markdown(body, origin, path, Some(print))?;
+            let (content, _) = self.markdown(text, origin, path, Some(print))?;
             Ok::<_, RenderError>((anchor, content))
         };
-        let (anchor, content) = section(
-            print_anchor(book, Route::Guide).unwrap_or_default(),
-            &book.guide.body,
-            &book.guide.origin,
-            1,
-        )?;
-        let guide = PrintPage {
-            title: book.guide.title.clone(),
-            description: String::new(),
-            anchor,
-            content,
-        };
-        let mut levels = Vec::with_capacity(book.levels.len());
-        for level in &book.levels {
-            let n = level.meta.level;
-            let nav = self.shared.level(n).expect("every level has a nav entry");
-            let (anchor, content) = section(
-                print_anchor(book, Route::Level(n)).unwrap_or_default(),
-                &level.body,
-                &level.origin,
-                1,
-            )?;
-            let indices: Vec<usize> = (0..book.questions.len())
-                .filter(|&i| book.questions[i].meta.level == n)
-                .collect();
-            let questions = indices
-                .par_iter()
-                .map(|&i| {
-                    let q = &book.questions[i];
-                    let (anchor, content) = section(
-                        print_anchor(book, Route::Question(i)).unwrap_or_default(),
-                        q.body(),
-                        &q.origin,
-                        2,
-                    )?;
-                    Ok(views::print_question(book, self.site, i, anchor, content))
+        let view = match part {
+            PrintPart::Guide => {
+                let (anchor, content) =
+                    body(Route::Guide, &book.guide.body, &book.guide.origin, 1)?;
+                PrintSectionView::Page(PrintPage {
+                    eyebrow: None,
+                    title: book.guide.title.clone(),
+                    description: String::new(),
+                    anchor,
+                    content,
                 })
-                .collect::<Result<Vec<_>, RenderError>>()?;
-            levels.push(PrintLevel {
-                level: nav,
-                anchor,
-                content,
-                questions,
-            });
-        }
-        let articles = book
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let (anchor, content) = section(
-                    print_anchor(book, Route::Article(i)).unwrap_or_default(),
-                    &a.body,
-                    &a.origin,
-                    1,
-                )?;
-                Ok(PrintPage {
+            }
+            PrintPart::Level(n) => {
+                let level = book.level(n).expect("a section names a level of the book");
+                let (anchor, content) = body(Route::Level(n), &level.body, &level.origin, 1)?;
+                PrintSectionView::Level(PrintLevel {
+                    level: self.shared.level(n).expect("every level has a nav entry"),
+                    anchor,
+                    content,
+                })
+            }
+            PrintPart::Question(i) => {
+                let q = &book.questions[i];
+                let (anchor, content) = body(Route::Question(i), q.body(), &q.origin, 2)?;
+                PrintSectionView::Question(views::print_question(
+                    book, self.site, i, anchor, content,
+                ))
+            }
+            PrintPart::Article(i) => {
+                let a = &book.articles[i];
+                let (anchor, content) = body(Route::Article(i), &a.body, &a.origin, 1)?;
+                PrintSectionView::Page(PrintPage {
+                    eyebrow: Some("Article"),
                     title: a.meta.title.clone(),
                     description: self.shared.site.articles[i].description.clone(),
                     anchor,
                     content,
                 })
+            }
+        };
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.shared.site);
+        ctx.insert("section", &view);
+        self.tera
+            .render("partials/print-section.html", &ctx)
+            .map_err(|e| RenderError::Template {
+                template: "partials/print-section.html".into(),
+                page: path.into(),
+                message: e.to_string(),
             })
-            .collect::<Result<Vec<_>, RenderError>>()?;
-        self.render_page("print.html", route, path, "The whole book", |ctx| {
-            ctx.insert("guide", &guide);
-            ctx.insert("print_levels", &levels);
-            ctx.insert("print_articles", &articles);
-        })
     }
 
     fn render_page(

@@ -255,7 +255,17 @@ pub fn question(book: &Book, site: &Site, i: usize) -> QuestionView {
     }
 }
 
-/// print.html: a level with its page's text and every question, each with its model answer.
+/// A section of print.html, for `partials/print-section.html` (`section.kind` tells which).
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum PrintSectionView<'a> {
+    /// The guide or an article.
+    Page(PrintPage),
+    Level(PrintLevel<'a>),
+    Question(PrintQuestion),
+}
+
+/// print.html: a level's page (its questions are the sections after it).
 #[derive(Serialize)]
 pub struct PrintLevel<'a> {
     #[serde(flatten)]
@@ -263,7 +273,6 @@ pub struct PrintLevel<'a> {
     /// The id of the level's section in print.html.
     pub anchor: String,
     pub content: String,
-    pub questions: Vec<PrintQuestion>,
 }
 
 /// print.html: a question's calibration parts and its model answer.
@@ -280,10 +289,73 @@ pub struct PrintQuestion {
 /// print.html: a page of prose (the guide, an article).
 #[derive(Serialize)]
 pub struct PrintPage {
+    /// A word above the title (`Article`).
+    pub eyebrow: Option<&'static str>,
     pub title: String,
+    /// Inline markdown rendered.
     pub description: String,
     pub anchor: String,
     pub content: String,
+}
+
+/// print.html's table of contents.
+#[derive(Serialize)]
+pub struct PrintToc<'a> {
+    pub guide: TocEntry,
+    pub levels: Vec<TocLevel<'a>>,
+    pub articles: Vec<TocEntry>,
+}
+
+#[derive(Serialize)]
+pub struct TocEntry {
+    pub anchor: String,
+    /// Safe HTML.
+    pub title_html: String,
+}
+
+#[derive(Serialize)]
+pub struct TocLevel<'a> {
+    #[serde(flatten)]
+    pub level: &'a NavLevel,
+    pub anchor: String,
+    pub questions: Vec<TocEntry>,
+}
+
+/// The table of contents of print.html: every section's anchor and title.
+pub fn print_toc<'a>(book: &Book, shared: &'a Shared) -> PrintToc<'a> {
+    let anchor = |route: Route| super::print_anchor(book, route).unwrap_or_default();
+    PrintToc {
+        guide: TocEntry {
+            anchor: anchor(Route::Guide),
+            title_html: crate::escape::html(&book.guide.title),
+        },
+        levels: shared
+            .site
+            .levels
+            .iter()
+            .zip(&shared.nav_questions)
+            .map(|(level, questions)| TocLevel {
+                level,
+                anchor: anchor(Route::Level(level.number)),
+                questions: questions
+                    .iter()
+                    .map(|q| TocEntry {
+                        anchor: format!("q-{}", q.id),
+                        title_html: format!("{}.{} {}", q.level, q.order, q.question_html),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        articles: book
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| TocEntry {
+                anchor: anchor(Route::Article(i)),
+                title_html: crate::escape::html(&a.meta.title),
+            })
+            .collect(),
+    }
 }
 
 /// Question `i` for print.html, with its answer rendered (`content`).

@@ -108,12 +108,19 @@ impl FenceInfo {
             return f;
         };
         let rustish = |t: &str| RUSTDOC_ATTRS.contains(&t) || t.starts_with("ignore-");
-        if *first == "rust" || rustish(first) {
+        // `rs` and `Rust` are Rust to every reader and highlighter; testing them too means no
+        // Rust fence is silently left untested.
+        let is_rust_word = |t: &str| t.eq_ignore_ascii_case("rust") || t == "rs";
+        // `compile_fail,E0308`: the error code rustdoc expects.
+        let is_error_code = |t: &str| {
+            t.len() == 5 && t.starts_with('E') && t[1..].chars().all(|c| c.is_ascii_digit())
+        };
+        if is_rust_word(first) || rustish(first) {
             f.is_rust = true;
             f.lang = Some("rust".into());
             for t in &tokens {
                 match *t {
-                    "rust" => {}
+                    t if is_rust_word(t) || is_error_code(t) => {}
                     "ignore" => f.ignore = true,
                     "no_run" => f.no_run = true,
                     "should_panic" => f.should_panic = true,
@@ -196,6 +203,8 @@ pub struct Context<'a> {
     pub highlight: bool,
     /// Shown on executed Rust snippets: what they run against.
     pub snippet_label: &'a str,
+    /// The verification record: what each snippet's mark says (`None`: nothing verified).
+    pub verification: Option<&'a crate::snippets::Verification>,
 }
 
 /// A heading for the page's table of contents.
@@ -358,42 +367,43 @@ fn code_block_html(info: &str, code: &str, ctx: &Context) -> String {
     };
     let mut out = String::new();
     if fence.is_rust {
-        let (class, mark) = if fence.ignore {
-            ("snippet-ignored", "not compiled (ignore)".to_string())
-        } else if fence.compile_fail {
-            (
-                "snippet-tested",
-                format!(
-                    "✓ checked by handbook test: fails to compile, as it should · {}",
-                    ctx.snippet_label
-                ),
-            )
-        } else if fence.no_run {
-            (
-                "snippet-tested",
-                format!(
-                    "✓ compiled by handbook test (not run) · {}",
-                    ctx.snippet_label
-                ),
-            )
-        } else if fence.should_panic {
-            (
-                "snippet-tested",
-                format!(
-                    "✓ run by handbook test: panics, as it should · {}",
-                    ctx.snippet_label
-                ),
-            )
-        } else {
-            (
-                "snippet-tested",
-                format!(
-                    "✓ compiled and run by handbook test · {}",
-                    ctx.snippet_label
-                ),
-            )
+        use crate::snippets::Mark;
+        let verdict = match ctx.verification {
+            Some(v) if !fence.ignore => v.mark(info, code),
+            _ => Mark::Unknown,
         };
-        out.push_str(&format!("<figure class=\"snippet {class}\">\n<figcaption><span class=\"snippet-mark\">{}</span>", html_escape(&mark)));
+        let what = if fence.compile_fail {
+            "checked by handbook test: fails to compile, as it should"
+        } else if fence.no_run {
+            "compiled by handbook test (not run)"
+        } else if fence.should_panic {
+            "run by handbook test: panics, as it should"
+        } else {
+            "compiled and run by handbook test"
+        };
+        // The mark says only what the verification record shows for exactly this snippet.
+        let (class, mark, detail) = match &verdict {
+            _ if fence.ignore => ("snippet-ignored", "not compiled (ignore)".to_string(), String::new()),
+            Mark::Pass { versions, date } => (
+                "snippet-tested",
+                format!("✓ {what} on {date} · {versions}"),
+                format!(" data-verified-date=\"{}\" data-verified-versions=\"{}\"", html_escape(date), html_escape(versions)),
+            ),
+            Mark::Fail { date, .. } => (
+                "snippet-failed",
+                format!("✗ failed in handbook test on {date}"),
+                format!(" data-verified-date=\"{}\"", html_escape(date)),
+            ),
+            Mark::Unknown => (
+                "snippet-unverified",
+                format!("not verified: handbook test has not run this version · {}", ctx.snippet_label),
+                String::new(),
+            ),
+        };
+        out.push_str(&format!("<figure class=\"snippet {class}\">\n<figcaption><span class=\"snippet-mark\" data-verified=\"{}\"{detail}>{}</span>", verdict.state(), html_escape(&mark)));
+        if let Mark::Fail { message, .. } = &verdict {
+            out.push_str(&format!("<details class=\"snippet-failure\"><summary>Why it failed</summary><pre>{}</pre></details>", html_escape(message)));
+        }
         if has_hidden {
             out.push_str("<button type=\"button\" class=\"toggle-hidden\" aria-pressed=\"false\">Show hidden lines</button>");
         }
@@ -476,6 +486,7 @@ mod tests {
             allow_html: false,
             highlight: false,
             snippet_label: "",
+            verification: None,
         }
     }
 

@@ -37,6 +37,10 @@ struct Site<'a> {
     authors: &'a [String],
     levels: Vec<NavLevel>,
     question_count: usize,
+    /// Executed snippets (not `ignore`) and how many of them the verification record shows
+    /// as passing in their current form.
+    snippet_count: usize,
+    verified_count: usize,
 }
 
 #[derive(Serialize, Clone)]
@@ -122,6 +126,8 @@ struct Renderer<'a> {
     tera: Tera,
     site: Site<'a>,
     label: String,
+    /// What the verification record says about each snippet.
+    verification: crate::snippets::Verification,
     /// Connections pointing at each question (the reverse direction), by target id.
     incoming: BTreeMap<&'a str, Vec<ConnectionView>>,
     /// Each level's questions (same order as `site.levels`).
@@ -375,7 +381,10 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .map(|(i, l)| (l.url.clone(), i))
             .collect();
+        let verification = crate::snippets::Verification::load(book);
+        let counts = verification.counts(book);
         Ok(Renderer {
+            verification,
             nav_questions,
             reading_order,
             position,
@@ -388,6 +397,8 @@ impl<'a> Renderer<'a> {
                 authors: &book.config.book.authors,
                 levels,
                 question_count: book.questions.len(),
+                snippet_count: counts.total,
+                verified_count: counts.verified,
             },
             label: book.config.test.label(),
             incoming,
@@ -590,6 +601,7 @@ impl<'a> Renderer<'a> {
             allow_html: self.book.config.output.html.allow_html,
             highlight: self.book.config.output.html.highlight,
             snippet_label: &self.label,
+            verification: Some(&self.verification),
         };
         let r = markdown::render(body, &ctx);
         (r.html, r.headings)
@@ -823,6 +835,7 @@ pub fn inline(text: &str) -> String {
         allow_html: false,
         highlight: false,
         snippet_label: "",
+        verification: None,
     };
     let html = markdown::render(text, &ctx).html;
     let trimmed = html.trim();

@@ -169,6 +169,7 @@ fn arbitrary_markdown_renders_without_panicking() {
         allow_html: false,
         highlight: true,
         snippet_label: "x",
+        verification: None,
     };
     runner(2000, 0x5eed_0002)
         .run(&prop::collection::vec(md_piece(), 0..30), |pieces| {

@@ -63,8 +63,9 @@ fn question_page_has_calibration_answer_and_links() {
         "hidden line wrapped"
     );
     assert!(q.contains("Show hidden lines"));
-    assert!(q.contains("compiled and run by handbook test · std only"));
-    assert!(q.contains("panics, as it should"));
+    // No test has run: no mark may claim verification (tests/test_cmd.rs covers the rest).
+    assert!(q.contains("data-verified=\"unknown\""), "{q}");
+    assert!(q.contains("not verified") && q.contains("std only"), "{q}");
     // Raw HTML from content is escaped, never executed.
     assert!(
         !q.contains("<script>alert"),

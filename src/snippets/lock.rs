@@ -114,6 +114,9 @@ pub fn versions(
     root: &str,
     dependencies: &BTreeMap<String, toml::Value>,
 ) -> String {
+    if dependencies.is_empty() {
+        return "no dependencies".to_string();
+    }
     dependencies
         .iter()
         .map(|(key, spec)| {

@@ -387,7 +387,10 @@ fn test(args: TestArgs) -> Result<ExitCode> {
         if d.version_changes.is_empty() {
             eprintln!("{a}: resolves the same versions as the pinned run");
         } else {
-            eprintln!("{a}: versions that differ from the pinned run: {}", d.version_changes.join(", "));
+            eprintln!("{a}: packages that differ from the pinned run:");
+            for c in &d.version_changes {
+                eprintln!("  {c}");
+            }
         }
         for diff in &d.differences {
             let s = &diff.snippet;

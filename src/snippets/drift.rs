@@ -121,20 +121,27 @@ pub fn compare(
             });
         }
     }
+    // Changed versions first, then what only one side resolves (a backend swap adds and
+    // removes whole dependency trees).
     let mut version_changes = Vec::new();
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
     let names: BTreeSet<&String> = pinned.resolved.keys().chain(other.resolved.keys()).collect();
+    let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(" + ");
     for name in names {
-        let a = pinned.resolved.get(name);
-        let b = other.resolved.get(name);
-        let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(" + ");
-        match (a, b) {
+        match (pinned.resolved.get(name), other.resolved.get(name)) {
             (Some(a), Some(b)) if a != b => {
                 version_changes.push(format!("{name} {} -> {}", list(a), list(b)))
             }
-            (Some(a), None) => version_changes.push(format!("-{name} {}", list(a))),
-            (None, Some(b)) => version_changes.push(format!("+{name} {}", list(b))),
+            (Some(a), None) => removed.push(format!("{name} {}", list(a))),
+            (None, Some(b)) => added.push(format!("{name} {}", list(b))),
             _ => {}
         }
+    }
+    if !added.is_empty() {
+        version_changes.push(format!("{} added ({})", added.len(), added.join(", ")));
+    }
+    if !removed.is_empty() {
+        version_changes.push(format!("{} no longer used ({})", removed.len(), removed.join(", ")));
     }
     let description = match against {
         Against::Latest => "the newest releases book.toml's requirements allow".to_string(),

@@ -37,10 +37,6 @@ struct Site<'a> {
     authors: &'a [String],
     levels: Vec<NavLevel>,
     question_count: usize,
-    /// Executed snippets (not `ignore`) and how many of them the verification record shows
-    /// as passing in their current form.
-    snippet_count: usize,
-    verified_count: usize,
 }
 
 #[derive(Serialize, Clone)]
@@ -381,10 +377,8 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .map(|(i, l)| (l.url.clone(), i))
             .collect();
-        let verification = crate::snippets::Verification::load(book);
-        let counts = verification.counts(book);
         Ok(Renderer {
-            verification,
+            verification: crate::snippets::Verification::load(book),
             nav_questions,
             reading_order,
             position,
@@ -397,8 +391,6 @@ impl<'a> Renderer<'a> {
                 authors: &book.config.book.authors,
                 levels,
                 question_count: book.questions.len(),
-                snippet_count: counts.total,
-                verified_count: counts.verified,
             },
             label: book.config.test.label(),
             incoming,
@@ -448,6 +440,10 @@ impl<'a> Renderer<'a> {
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
                     ctx.insert("levels_with_questions", &levels);
+                    // How many executed snippets the verification record shows as passing in
+                    // their current form (`verified`, `failed`, `unknown`, `total`). Counted
+                    // here only: it reads every answer's fences.
+                    ctx.insert("verification", &self.verification.counts(self.book));
                 })
             }
             Job::Guide => {

@@ -382,11 +382,24 @@ fn a_missing_path_dependency_shows_cargos_error() {
     let out = handbook(&["test", "."], b);
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
-    assert!(t.contains("no-such-crate"), "{t}");
-    assert!(t.contains("path `no-such-crate` holds no Cargo.toml"), "{t}");
+    // Cargo's own words, naming the file it could not read.
+    assert!(t.contains("failed to read `no-such-crate/Cargo.toml`"), "{t}");
+    assert!(t.contains("[test.dependencies]"), "{t}");
     let out = handbook(&["check", "."], b);
     assert!(!out.status.success());
     assert!(text(&out).contains("path `no-such-crate` holds no Cargo.toml"), "{}", text(&out));
+}
+
+#[test]
+fn an_invalid_crate_name_shows_cargos_error() {
+    let book = good_book();
+    let b = book.path();
+    replace_in(b, "book.toml", "crate-name = \"fixture_snippets\"", "crate-name = \"3snippets\"");
+    let out = handbook(&["test", "."], b);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("the name cannot start with a digit"), "{t}");
+    assert!(!t.contains("did not report"), "{t}");
 }
 
 #[test]

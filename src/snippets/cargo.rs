@@ -181,9 +181,8 @@ pub(super) fn library_path(book: &Book) -> Result<Option<PathBuf>, SnippetError>
 
 /// Writes the package; returns its targets.
 fn generate(book: &Book, setup: &Setup, all: &[Snippet]) -> Result<Vec<Target>, SnippetError> {
-    let problems: Vec<String> = super::check::check_config(book)
+    let problems: Vec<String> = super::check::blocking(book)
         .into_iter()
-        .filter(|d| d.is_error())
         .map(|d| {
             let mut s = format!("{}: {}", display_path(&d.file), d.message);
             if let Some(h) = &d.help {
@@ -640,9 +639,10 @@ pub(super) fn test(
         if !built.success && reported < names.len() {
             // Cargo stopped before rustc could say anything about some target: the manifest
             // or the dependency resolution. Its own message comes first.
-            let mut text = relocate(&cargo_errors(&built.stderr), &targets, &book.root);
+            let mut text = String::from("cargo could not build the snippet crate:\n");
+            text.push_str(&relocate(&cargo_errors(&built.stderr), &targets, &book.root));
             text.push_str(
-                "\n\nhelp: the snippet crate is generated from book.toml's [test] section: check [test.dependencies]",
+                "\n\nhelp: the snippet crate's manifest is generated from book.toml's [test] section (crate-name, edition, [test.dependencies])",
             );
             return Err(SnippetError::Build(text));
         }

@@ -27,6 +27,20 @@ const DEPENDENCY_KEYS: &[&str] = &[
 const EDITIONS: &[&str] = &["2015", "2018", "2021", "2024"];
 
 pub fn check_config(book: &Book) -> Vec<Diagnostic> {
+    diagnose(book, false)
+}
+
+/// What `test` must stop on before running cargo: the problems cargo would not report (a
+/// missing library is ours to read; an unknown dependency key is only a warning to cargo).
+/// Everything else cargo reports itself, in its own words, which `test` shows first.
+pub(super) fn blocking(book: &Book) -> Vec<Diagnostic> {
+    diagnose(book, true)
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect()
+}
+
+fn diagnose(book: &Book, silent_only: bool) -> Vec<Diagnostic> {
     let text = std::fs::read_to_string(book.root.join(FILE_NAME)).unwrap_or_default();
     let at = |d: Diagnostic, needle: &str| -> Diagnostic {
         match locate(&text, needle) {
@@ -36,7 +50,7 @@ pub fn check_config(book: &Book) -> Vec<Diagnostic> {
     };
     let test = &book.config.test;
     let mut out = Vec::new();
-    if !is_crate_name(&test.crate_name) {
+    if !silent_only && !is_crate_name(&test.crate_name) {
         out.push(at(
             Diagnostic::error(
                 FILE_NAME,
@@ -49,7 +63,7 @@ pub fn check_config(book: &Book) -> Vec<Diagnostic> {
             "crate-name",
         ));
     }
-    if !EDITIONS.contains(&test.edition.as_str()) {
+    if !silent_only && !EDITIONS.contains(&test.edition.as_str()) {
         out.push(at(
             Diagnostic::error(
                 FILE_NAME,
@@ -79,16 +93,22 @@ pub fn check_config(book: &Book) -> Vec<Diagnostic> {
             ));
         }
     }
-    dependencies(book, &text, "test.dependencies", &test.dependencies, &mut out);
+    let mut deps = Vec::new();
+    dependencies(book, &text, "test.dependencies", &test.dependencies, &mut deps);
     for (name, variant) in &test.variants {
         dependencies(
             book,
             &text,
             &format!("test.variants.{name}.dependencies"),
             &variant.dependencies,
-            &mut out,
+            &mut deps,
         );
     }
+    out.extend(
+        deps.into_iter()
+            .filter(|(silent, _)| !silent_only || *silent)
+            .map(|(_, d)| d),
+    );
     out
 }
 
@@ -97,8 +117,10 @@ fn dependencies(
     text: &str,
     table: &str,
     deps: &BTreeMap<String, toml::Value>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<(bool, Diagnostic)>,
 ) {
+    // `true`: cargo would pass over it silently (only a warning).
+    let mut push = |silent: bool, d: Diagnostic| out.push((silent, d));
     for (name, spec) in deps {
         let at = |d: Diagnostic, needle: &str| -> Diagnostic {
             match locate(text, needle).or_else(|| locate(text, name)) {
@@ -107,7 +129,7 @@ fn dependencies(
             }
         };
         if !is_package_name(name) {
-            out.push(at(
+            push(false, at(
                 Diagnostic::error(FILE_NAME, format!("[{table}]: `{name}` is not a crate name"))
                     .help("crate names use ASCII letters, digits, `-` and `_`"),
                 name,
@@ -116,7 +138,7 @@ fn dependencies(
         match spec {
             toml::Value::String(v) => {
                 if let Some(problem) = version_problem(v) {
-                    out.push(at(
+                    push(false, at(
                         Diagnostic::error(
                             FILE_NAME,
                             format!("[{table}] {name} = \"{v}\": {problem}"),
@@ -138,7 +160,7 @@ fn dependencies(
                             DEPENDENCY_KEYS.join(", ")
                         ),
                     };
-                    out.push(at(
+                    push(true, at(
                         Diagnostic::error(
                             FILE_NAME,
                             format!("[{table}] {name}: unknown key `{key}`"),
@@ -148,7 +170,7 @@ fn dependencies(
                     ));
                 }
                 if !["version", "path", "git"].iter().any(|k| t.contains_key(*k)) {
-                    out.push(at(
+                    push(false, at(
                         Diagnostic::error(
                             FILE_NAME,
                             format!("[{table}] {name}: no `version`, `path` or `git`"),
@@ -160,14 +182,14 @@ fn dependencies(
                 if let Some(v) = t.get("version") {
                     match v.as_str().map(version_problem) {
                         Some(None) => {}
-                        Some(Some(problem)) => out.push(at(
+                        Some(Some(problem)) => push(false, at(
                             Diagnostic::error(
                                 FILE_NAME,
                                 format!("[{table}] {name}: version: {problem}"),
                             ),
                             "version",
                         )),
-                        None => out.push(at(
+                        None => push(false, at(
                             Diagnostic::error(
                                 FILE_NAME,
                                 format!("[{table}] {name}: `version` must be a string"),
@@ -181,7 +203,7 @@ fn dependencies(
                         .as_array()
                         .is_some_and(|a| a.iter().all(|v| v.is_str()))
                 {
-                    out.push(at(
+                    push(false, at(
                         Diagnostic::error(
                             FILE_NAME,
                             format!("[{table}] {name}: `features` must be a list of strings"),
@@ -191,7 +213,7 @@ fn dependencies(
                 }
                 for key in ["default-features", "optional"] {
                     if t.get(key).is_some_and(|v| !v.is_bool()) {
-                        out.push(at(
+                        push(false, at(
                             Diagnostic::error(
                                 FILE_NAME,
                                 format!("[{table}] {name}: `{key}` must be true or false"),
@@ -201,7 +223,7 @@ fn dependencies(
                     }
                 }
                 if t.get("optional").and_then(|v| v.as_bool()) == Some(true) {
-                    out.push(at(
+                    push(false, at(
                         Diagnostic::warning(
                             FILE_NAME,
                             format!("[{table}] {name}: an optional dependency is never enabled"),
@@ -213,7 +235,7 @@ fn dependencies(
                 if let Some(p) = t.get("path") {
                     match p.as_str() {
                         Some(p) if !book.root.join(p).join("Cargo.toml").is_file() => {
-                            out.push(at(
+                            push(false, at(
                                 Diagnostic::error(
                                     FILE_NAME,
                                     format!(
@@ -225,7 +247,7 @@ fn dependencies(
                             ));
                         }
                         Some(_) => {}
-                        None => out.push(at(
+                        None => push(false, at(
                             Diagnostic::error(
                                 FILE_NAME,
                                 format!("[{table}] {name}: `path` must be a string"),
@@ -235,7 +257,7 @@ fn dependencies(
                     }
                 }
             }
-            _ => out.push(at(
+            _ => push(false, at(
                 Diagnostic::error(
                     FILE_NAME,
                     format!("[{table}] {name}: a dependency is a version string or a table"),

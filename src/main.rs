@@ -263,7 +263,10 @@ fn split_paths(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>)> {
     let dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
     let files: Vec<PathBuf> = paths.iter().filter(|p| !p.is_dir()).cloned().collect();
     if dirs.len() > 1 {
-        anyhow::bail!("name one book directory, then content files (got {} directories)", dirs.len());
+        anyhow::bail!(
+            "name one book directory, then content files (got {} directories)",
+            dirs.len()
+        );
     }
     for f in &files {
         if !f.is_file() {
@@ -412,7 +415,11 @@ fn test(args: TestArgs) -> Result<ExitCode> {
             }
             drifted.push(line);
         }
-        eprintln!("{a}: {} of {} snippets differ", d.differences.len(), d.other.results.len());
+        eprintln!(
+            "{a}: {} of {} snippets differ",
+            d.differences.len(),
+            d.other.results.len()
+        );
     }
     if !against.is_empty() {
         if drifted.is_empty() {

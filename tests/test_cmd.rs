@@ -159,7 +159,10 @@ fn a_fresh_build_verifies_nothing_a_passing_test_verifies_all_a_false_snippet_sh
     assert!(handbook(&["build", "."], b).status.success());
     let q = page(b, "questions/first-question.html");
     assert_eq!(marks(&q), ["pass", "pass"], "{q}");
-    assert!(q.contains("data-verified-versions=\"no dependencies\""), "{q}");
+    assert!(
+        q.contains("data-verified-versions=\"no dependencies\""),
+        "{q}"
+    );
     assert!(q.contains("data-verified-date=\"20"), "{q}");
     assert!(page(b, "index.html").contains("2 of 2 code snippets verified"));
     // `ignore` is never claimed as verified.
@@ -173,7 +176,10 @@ fn a_fresh_build_verifies_nothing_a_passing_test_verifies_all_a_false_snippet_sh
     assert!(handbook(&["build", "."], b).status.success());
     let q = page(b, "questions/first-question.html");
     assert_eq!(marks(&q), ["fail", "pass"], "{q}");
-    assert!(q.contains("right: 43"), "the failure's message is on the page: {q}");
+    assert!(
+        q.contains("right: 43"),
+        "the failure's message is on the page: {q}"
+    );
     assert!(page(b, "index.html").contains("1 of 2 code snippets verified"));
 }
 
@@ -183,22 +189,44 @@ fn any_change_to_a_snippet_or_the_library_unverifies() {
     let b = book.path();
     assert!(handbook(&["test", "."], b).status.success());
     // A hidden line is part of the snippet.
-    replace_in(b, FIRST, "# use fixture_snippets::double;\nlet x", "# use fixture_snippets::double as double;\nlet x");
+    replace_in(
+        b,
+        FIRST,
+        "# use fixture_snippets::double;\nlet x",
+        "# use fixture_snippets::double as double;\nlet x",
+    );
     assert!(handbook(&["build", "."], b).status.success());
-    assert_eq!(marks(&page(b, "questions/first-question.html")), ["unknown", "pass"]);
+    assert_eq!(
+        marks(&page(b, "questions/first-question.html")),
+        ["unknown", "pass"]
+    );
     // The library decides every snippet.
     assert!(handbook(&["test", "."], b).status.success());
     assert!(handbook(&["build", "."], b).status.success());
-    assert_eq!(marks(&page(b, "questions/first-question.html")), ["pass", "pass"]);
+    assert_eq!(
+        marks(&page(b, "questions/first-question.html")),
+        ["pass", "pass"]
+    );
     replace_in(b, "helpers.rs", "x * 2", "x + x");
     assert!(handbook(&["build", "."], b).status.success());
-    assert_eq!(marks(&page(b, "questions/first-question.html")), ["unknown", "unknown"]);
+    assert_eq!(
+        marks(&page(b, "questions/first-question.html")),
+        ["unknown", "unknown"]
+    );
     // And so do the dependencies.
     assert!(handbook(&["test", "."], b).status.success());
-    replace_in(b, "book.toml", "label = \"std only\"", "label = \"std only\"\n\n[test.dependencies]\nflavour = { path = \"flavour\" }");
+    replace_in(
+        b,
+        "book.toml",
+        "label = \"std only\"",
+        "label = \"std only\"\n\n[test.dependencies]\nflavour = { path = \"flavour\" }",
+    );
     copy_dir(&fixture("flavour-crate"), &b.join("flavour"));
     assert!(handbook(&["build", "."], b).status.success());
-    assert_eq!(marks(&page(b, "questions/first-question.html")), ["unknown", "unknown"]);
+    assert_eq!(
+        marks(&page(b, "questions/first-question.html")),
+        ["unknown", "unknown"]
+    );
 }
 
 #[test]
@@ -209,12 +237,18 @@ fn build_with_test_runs_the_test_first() {
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     assert!(t.contains("2 passed, 0 failed, 1 ignored"), "{t}");
-    assert_eq!(marks(&page(b, "questions/first-question.html")), ["pass", "pass"]);
+    assert_eq!(
+        marks(&page(b, "questions/first-question.html")),
+        ["pass", "pass"]
+    );
     // A failing test still builds (the pages show the failure) but the command fails.
     replace_in(b, FIRST, "assert_eq!(x, 42);", "assert_eq!(x, 43);");
     let out = handbook(&["build", ".", "--test"], b);
     assert!(!out.status.success(), "{}", text(&out));
-    assert_eq!(marks(&page(b, "questions/first-question.html")), ["fail", "pass"]);
+    assert_eq!(
+        marks(&page(b, "questions/first-question.html")),
+        ["fail", "pass"]
+    );
 }
 
 #[test]
@@ -228,18 +262,28 @@ fn test_with_files_runs_only_their_snippets() {
     );
     let out = handbook(&["test", FIRST], b);
     let t = text(&out);
-    assert!(out.status.success(), "the false snippet of another file is not run: {t}");
+    assert!(
+        out.status.success(),
+        "the false snippet of another file is not run: {t}"
+    );
     assert!(t.contains("2 passed, 0 failed, 0 ignored"), "{t}");
     let out = handbook(&["test", "content/questions/third-question.md"], b);
     assert!(!out.status.success());
     assert!(text(&out).contains("0 passed, 1 failed"), "{}", text(&out));
     // Both files' records are kept.
     assert!(handbook(&["build", "."], b).status.success());
-    assert_eq!(marks(&page(b, "questions/first-question.html")), ["pass", "pass"]);
+    assert_eq!(
+        marks(&page(b, "questions/first-question.html")),
+        ["pass", "pass"]
+    );
     assert_eq!(marks(&page(b, "questions/third-question.html")), ["fail"]);
     let out = handbook(&["test", "content/guide.md"], b);
     assert!(!out.status.success());
-    assert!(text(&out).contains("not a content file of this book with Rust snippets"), "{}", text(&out));
+    assert!(
+        text(&out).contains("not a content file of this book with Rust snippets"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -299,7 +343,11 @@ fn main() -> Result<(), String> {
 panic!(\"as declared\");
 ```
 ";
-    write(b, "content/questions/semantics.md", &question("semantics", 3, body));
+    write(
+        b,
+        "content/questions/semantics.md",
+        &question("semantics", 3, body),
+    );
     let out = handbook(&["test", "content/questions/semantics.md"], b);
     let t = text(&out);
     assert!(t.contains("5 passed, 3 failed, 0 ignored"), "{t}");
@@ -309,8 +357,14 @@ panic!(\"as declared\");
         .filter(|l| l.contains("--> content/questions/semantics.md:"))
         .collect();
     assert_eq!(failed.len(), 3, "{t}");
-    assert!(t.contains("semantics.md:17"), "the compile_fail that compiles: {t}");
-    assert!(t.contains("it compiled, but the fence says `compile_fail`"), "{t}");
+    assert!(
+        t.contains("semantics.md:17"),
+        "the compile_fail that compiles: {t}"
+    );
+    assert!(
+        t.contains("it compiled, but the fence says `compile_fail`"),
+        "{t}"
+    );
     assert!(t.contains("semantics.md:35"), "`?` on an Err: {t}");
     assert!(t.contains("ParseIntError"), "{t}");
     assert!(t.contains("semantics.md:40"), "main returning Err: {t}");
@@ -328,7 +382,10 @@ fn a_panic_points_at_the_markdown_line_not_a_temporary_file() {
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
     // The assert is on line 28 of the markdown file.
-    assert!(t.contains("panicked at content/questions/first-question.md:28:1"), "{t}");
+    assert!(
+        t.contains("panicked at content/questions/first-question.md:28:1"),
+        "{t}"
+    );
     assert!(!t.contains("/tmp/") && !t.contains("rustdoctest"), "{t}");
 }
 
@@ -336,12 +393,23 @@ fn a_panic_points_at_the_markdown_line_not_a_temporary_file() {
 fn compile_errors_name_the_exact_markdown_line_and_column() {
     let book = good_book();
     let b = book.path();
-    replace_in(b, FIRST, "let x = double(21);", "let x: String = double(21);");
+    replace_in(
+        b,
+        FIRST,
+        "let x = double(21);",
+        "let x: String = double(21);",
+    );
     let out = handbook(&["test", "."], b);
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
-    assert!(t.contains("--> content/questions/first-question.md:27:17"), "{t}");
-    assert!(t.contains("27 | let x: String = double(21);"), "rustc's own gutter shows the markdown line: {t}");
+    assert!(
+        t.contains("--> content/questions/first-question.md:27:17"),
+        "{t}"
+    );
+    assert!(
+        t.contains("27 | let x: String = double(21);"),
+        "rustc's own gutter shows the markdown line: {t}"
+    );
     // One broken snippet does not hide the outcome of the file's others.
     assert!(t.contains("1 passed, 1 failed, 1 ignored"), "{t}");
 }
@@ -353,7 +421,11 @@ fn an_id_starting_with_a_digit_is_tested() {
     write(
         b,
         "content/questions/3-tier.md",
-        &question("3-tier", 3, "```rust\nassert_eq!(fixture_snippets::double(2), 4);\n```\n"),
+        &question(
+            "3-tier",
+            3,
+            "```rust\nassert_eq!(fixture_snippets::double(2), 4);\n```\n",
+        ),
     );
     let out = handbook(&["test", "."], b);
     let t = text(&out);
@@ -370,7 +442,10 @@ fn a_library_that_does_not_compile_shows_rustcs_error_first() {
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
     assert!(t.contains("the snippet library"), "{t}");
-    assert!(t.contains("--> helpers.rs:3:"), "rustc's error names the library file: {t}");
+    assert!(
+        t.contains("--> helpers.rs:3:"),
+        "rustc's error names the library file: {t}"
+    );
     assert!(!t.contains("did not report"), "{t}");
 }
 
@@ -378,23 +453,40 @@ fn a_library_that_does_not_compile_shows_rustcs_error_first() {
 fn a_missing_path_dependency_shows_cargos_error() {
     let book = good_book();
     let b = book.path();
-    replace_in(b, "book.toml", "label = \"std only\"", "label = \"std only\"\n\n[test.dependencies]\nflavour = { path = \"no-such-crate\" }");
+    replace_in(
+        b,
+        "book.toml",
+        "label = \"std only\"",
+        "label = \"std only\"\n\n[test.dependencies]\nflavour = { path = \"no-such-crate\" }",
+    );
     let out = handbook(&["test", "."], b);
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
     // Cargo's own words, naming the file it could not read.
-    assert!(t.contains("failed to read `no-such-crate/Cargo.toml`"), "{t}");
+    assert!(
+        t.contains("failed to read `no-such-crate/Cargo.toml`"),
+        "{t}"
+    );
     assert!(t.contains("[test.dependencies]"), "{t}");
     let out = handbook(&["check", "."], b);
     assert!(!out.status.success());
-    assert!(text(&out).contains("path `no-such-crate` holds no Cargo.toml"), "{}", text(&out));
+    assert!(
+        text(&out).contains("path `no-such-crate` holds no Cargo.toml"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
 fn an_invalid_crate_name_shows_cargos_error() {
     let book = good_book();
     let b = book.path();
-    replace_in(b, "book.toml", "crate-name = \"fixture_snippets\"", "crate-name = \"3snippets\"");
+    replace_in(
+        b,
+        "book.toml",
+        "crate-name = \"fixture_snippets\"",
+        "crate-name = \"3snippets\"",
+    );
     let out = handbook(&["test", "."], b);
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
@@ -407,7 +499,12 @@ fn a_misspelled_dependency_key_is_named() {
     let book = good_book();
     let b = book.path();
     copy_dir(&fixture("flavour-crate"), &b.join("flavour"));
-    replace_in(b, "book.toml", "label = \"std only\"", "label = \"std only\"\n\n[test.dependencies]\nflavour = { path = \"flavour\", featuers = [\"strict\"] }");
+    replace_in(
+        b,
+        "book.toml",
+        "label = \"std only\"",
+        "label = \"std only\"\n\n[test.dependencies]\nflavour = { path = \"flavour\", featuers = [\"strict\"] }",
+    );
     for cmd in ["test", "check"] {
         let out = handbook(&[cmd, "."], b);
         let t = text(&out);
@@ -421,15 +518,39 @@ fn a_misspelled_dependency_key_is_named() {
 fn check_finds_what_test_would_hit() {
     let book = good_book();
     let b = book.path();
-    replace_in(b, "book.toml", "crate-name = \"fixture_snippets\"", "crate-name = \"3snippets\"");
-    replace_in(b, "book.toml", "library = \"helpers.rs\"", "library = \"missing.rs\"");
-    replace_in(b, "book.toml", "label = \"std only\"", "label = \"std only\"\n\n[test.dependencies]\nserde = 1\nitoa = \"one\"");
+    replace_in(
+        b,
+        "book.toml",
+        "crate-name = \"fixture_snippets\"",
+        "crate-name = \"3snippets\"",
+    );
+    replace_in(
+        b,
+        "book.toml",
+        "library = \"helpers.rs\"",
+        "library = \"missing.rs\"",
+    );
+    replace_in(
+        b,
+        "book.toml",
+        "label = \"std only\"",
+        "label = \"std only\"\n\n[test.dependencies]\nserde = 1\nitoa = \"one\"",
+    );
     let out = handbook(&["check", "."], b);
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
-    assert!(t.contains("test.crate-name `3snippets` is not a valid crate name"), "{t}");
-    assert!(t.contains("test.library `missing.rs` cannot be read"), "{t}");
-    assert!(t.contains("serde: a dependency is a version string or a table"), "{t}");
+    assert!(
+        t.contains("test.crate-name `3snippets` is not a valid crate name"),
+        "{t}"
+    );
+    assert!(
+        t.contains("test.library `missing.rs` cannot be read"),
+        "{t}"
+    );
+    assert!(
+        t.contains("serde: a dependency is a version string or a table"),
+        "{t}"
+    );
     assert!(t.contains("`one` is not a version requirement"), "{t}");
     assert!(t.contains("book.toml:"), "errors point into book.toml: {t}");
 }
@@ -441,12 +562,19 @@ fn rustcs_cargo_add_advice_names_book_toml() {
     write(
         b,
         "content/questions/third-question.md",
-        &question("third-question", 3, "```rust\nlet _ = itoa::Buffer::new();\n```\n"),
+        &question(
+            "third-question",
+            3,
+            "```rust\nlet _ = itoa::Buffer::new();\n```\n",
+        ),
     );
     let out = handbook(&["test", "content/questions/third-question.md"], b);
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
-    assert!(t.contains("add it to `[test.dependencies]` in book.toml"), "{t}");
+    assert!(
+        t.contains("add it to `[test.dependencies]` in book.toml"),
+        "{t}"
+    );
     assert!(!t.contains("cargo add"), "{t}");
 }
 
@@ -488,7 +616,10 @@ fn a_tilde_fence_whose_info_holds_backticks_still_runs_its_body() {
     assert!(t.contains("1 passed, 1 failed"), "{t}");
     assert!(t.contains("this false assert must fail"), "{t}");
     assert!(handbook(&["build", "."], b).status.success());
-    assert_eq!(marks(&page(b, "questions/third-question.html")), ["fail", "pass"]);
+    assert_eq!(
+        marks(&page(b, "questions/third-question.html")),
+        ["fail", "pass"]
+    );
 }
 
 // ---- drift (issue 11) ----
@@ -516,7 +647,10 @@ fn a_variant_reports_the_snippets_whose_outcome_differs() {
     let out = handbook(&["test", ".", "--variant", "strict"], b);
     let t = text(&out);
     assert!(!out.status.success(), "drift fails the command: {t}");
-    assert!(t.contains("4 passed, 0 failed, 1 ignored"), "the pinned run passes: {t}");
+    assert!(
+        t.contains("4 passed, 0 failed, 1 ignored"),
+        "the pinned run passes: {t}"
+    );
     assert!(t.contains("variant strict: flavour 0.1.0 (strict)"), "{t}");
     assert!(
         t.contains("drift: content/questions/third-question.md:13: passes pinned, fails with variant strict"),
@@ -525,13 +659,23 @@ fn a_variant_reports_the_snippets_whose_outcome_differs() {
     assert!(t.contains("1 drifted snippet(s)"), "{t}");
     // The variant never writes the record the pages show.
     assert!(handbook(&["build", "."], b).status.success());
-    assert_eq!(marks(&page(b, "questions/third-question.html")), ["pass", "pass"]);
+    assert_eq!(
+        marks(&page(b, "questions/third-question.html")),
+        ["pass", "pass"]
+    );
     // --latest resolves afresh in its own crate; a path crate resolves the same.
     let out = handbook(&["test", ".", "--latest"], b);
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     assert!(t.contains("no drift"), "{t}");
-    assert!(b.join("target/handbook-snippets-latest/Cargo.lock").is_file());
+    assert!(
+        b.join("target/handbook-snippets-latest/Cargo.lock")
+            .is_file()
+    );
     let out = handbook(&["test", ".", "--variant", "nope"], b);
-    assert!(text(&out).contains("declares no [test.variants.nope] (it declares: strict)"), "{}", text(&out));
+    assert!(
+        text(&out).contains("declares no [test.variants.nope] (it declares: strict)"),
+        "{}",
+        text(&out)
+    );
 }

@@ -169,7 +169,8 @@ pub(super) fn library_path(book: &Book) -> Result<Option<PathBuf>, SnippetError>
             library.display()
         ))
     })?;
-    let root = std::fs::canonicalize(&book.root).map_err(|e| SnippetError::Config(e.to_string()))?;
+    let root =
+        std::fs::canonicalize(&book.root).map_err(|e| SnippetError::Config(e.to_string()))?;
     if !canonical.starts_with(&root) {
         return Err(SnippetError::Config(format!(
             "book.toml: test.library `{}` lies outside the book",
@@ -312,13 +313,17 @@ fn build(setup: &Setup, book: &Book, names: &[&str]) -> Result<Built, SnippetErr
             .as_array()
             .is_some_and(|k| k.iter().any(|x| x == "lib"))
             && target == crate_name
-            && v["package_id"].as_str().is_some_and(|p| !p.starts_with("registry+"));
+            && v["package_id"]
+                .as_str()
+                .is_some_and(|p| !p.starts_with("registry+"));
         match v["reason"].as_str() {
             Some("compiler-artifact") => {
                 if let Some(exe) = v["executable"].as_str()
                     && wanted.contains(target)
                 {
-                    built.executables.insert(target.to_string(), PathBuf::from(exe));
+                    built
+                        .executables
+                        .insert(target.to_string(), PathBuf::from(exe));
                 }
                 if is_lib
                     && let Some(first) = v["filenames"].as_array().and_then(|f| f.first())
@@ -640,7 +645,11 @@ pub(super) fn test(
             // Cargo stopped before rustc could say anything about some target: the manifest
             // or the dependency resolution. Its own message comes first.
             let mut text = String::from("cargo could not build the snippet crate:\n");
-            text.push_str(&relocate(&cargo_errors(&built.stderr), &targets, &book.root));
+            text.push_str(&relocate(
+                &cargo_errors(&built.stderr),
+                &targets,
+                &book.root,
+            ));
             text.push_str(
                 "\n\nhelp: the snippet crate's manifest is generated from book.toml's [test] section (crate-name, edition, [test.dependencies])",
             );
@@ -673,11 +682,8 @@ pub(super) fn test(
             let mut blamed: BTreeMap<&str, Vec<&CompileError>> = BTreeMap::new();
             let mut unattributed = false;
             for e in errors {
-                let owners: BTreeSet<&str> = e
-                    .lines
-                    .iter()
-                    .filter_map(|l| owner(&live, *l))
-                    .collect();
+                let owners: BTreeSet<&str> =
+                    e.lines.iter().filter_map(|l| owner(&live, *l)).collect();
                 if owners.is_empty() {
                     unattributed = true;
                 }
@@ -714,7 +720,11 @@ pub(super) fn test(
 
     let ran = run_binaries(&setup.dir, &executables);
     let lock = Lock::read(&setup.dir.join("Cargo.lock"));
-    let versions = lock::versions(lock.as_ref(), &book.config.test.crate_name, &setup.dependencies);
+    let versions = lock::versions(
+        lock.as_ref(),
+        &book.config.test.crate_name,
+        &setup.dependencies,
+    );
     let mut results = Vec::new();
     for s in selected {
         let target = targets
@@ -725,7 +735,11 @@ pub(super) fn test(
         } else if let Some(m) = failed.get(&s.name) {
             (Outcome::Failed, m.clone())
         } else if s.info.compile_fail {
-            compile_fail_outcome(s, cf_errors.get(&s.name), target.is_some_and(|t| executables.contains_key(&t.name)))
+            compile_fail_outcome(
+                s,
+                cf_errors.get(&s.name),
+                target.is_some_and(|t| executables.contains_key(&t.name)),
+            )
         } else if s.info.no_run {
             // Compiled (its target built); never run, as in rustdoc.
             match target.and_then(|t| ran.get(&t.name)) {
@@ -745,9 +759,9 @@ pub(super) fn test(
                     ),
                     None => (
                         Outcome::Failed,
-                        r.trouble
-                            .clone()
-                            .unwrap_or_else(|| "the test binary did not report this snippet".into()),
+                        r.trouble.clone().unwrap_or_else(|| {
+                            "the test binary did not report this snippet".into()
+                        }),
                     ),
                 },
                 None => (Outcome::Failed, "its test target was not built".to_string()),
@@ -794,7 +808,9 @@ fn compile_fail_outcome(s: &Snippet, errors: Option<&String>, compiled: bool) ->
     let codes: Vec<&str> = s
         .raw_info
         .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|t| t.len() == 5 && t.starts_with('E') && t[1..].chars().all(|c| c.is_ascii_digit()))
+        .filter(|t| {
+            t.len() == 5 && t.starts_with('E') && t[1..].chars().all(|c| c.is_ascii_digit())
+        })
         .collect();
     match errors {
         Some(text) => {
@@ -863,7 +879,10 @@ mod tests {
         .unwrap();
         assert_eq!(
             dep_info_files(&d, &root, &root.join("target/handbook-snippets")),
-            vec![PathBuf::from("snippets/lib.rs"), PathBuf::from("snippets/my key.pem")]
+            vec![
+                PathBuf::from("snippets/lib.rs"),
+                PathBuf::from("snippets/my key.pem")
+            ]
         );
     }
 }

@@ -75,14 +75,22 @@ fn diagnose(book: &Book, silent_only: bool) -> Vec<Diagnostic> {
     }
     if let Some(library) = &test.library {
         let path = book.root.join(library);
-        let problem = match (std::fs::canonicalize(&path), std::fs::canonicalize(&book.root)) {
-            (Err(e), _) => Some(format!("test.library `{}` cannot be read: {e}", library.display())),
-            (Ok(p), Ok(root)) if !p.starts_with(&root) => {
-                Some(format!("test.library `{}` lies outside the book", library.display()))
-            }
-            (Ok(p), _) if !p.is_file() => {
-                Some(format!("test.library `{}` is not a file", library.display()))
-            }
+        let problem = match (
+            std::fs::canonicalize(&path),
+            std::fs::canonicalize(&book.root),
+        ) {
+            (Err(e), _) => Some(format!(
+                "test.library `{}` cannot be read: {e}",
+                library.display()
+            )),
+            (Ok(p), Ok(root)) if !p.starts_with(&root) => Some(format!(
+                "test.library `{}` lies outside the book",
+                library.display()
+            )),
+            (Ok(p), _) if !p.is_file() => Some(format!(
+                "test.library `{}` is not a file",
+                library.display()
+            )),
             _ => None,
         };
         if let Some(message) = problem {
@@ -94,7 +102,13 @@ fn diagnose(book: &Book, silent_only: bool) -> Vec<Diagnostic> {
         }
     }
     let mut deps = Vec::new();
-    dependencies(book, &text, "test.dependencies", &test.dependencies, &mut deps);
+    dependencies(
+        book,
+        &text,
+        "test.dependencies",
+        &test.dependencies,
+        &mut deps,
+    );
     for (name, variant) in &test.variants {
         dependencies(
             book,
@@ -129,11 +143,17 @@ fn dependencies(
             }
         };
         if !is_package_name(name) {
-            push(false, at(
-                Diagnostic::error(FILE_NAME, format!("[{table}]: `{name}` is not a crate name"))
+            push(
+                false,
+                at(
+                    Diagnostic::error(
+                        FILE_NAME,
+                        format!("[{table}]: `{name}` is not a crate name"),
+                    )
                     .help("crate names use ASCII letters, digits, `-` and `_`"),
-                name,
-            ));
+                    name,
+                ),
+            );
         }
         match spec {
             toml::Value::String(v) => {
@@ -277,7 +297,8 @@ pub fn is_crate_name(s: &str) -> bool {
 
 fn is_package_name(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && s.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
@@ -299,9 +320,9 @@ fn version_problem(v: &str) -> Option<String> {
         let nums: Vec<&str> = core.split('.').collect();
         if nums.is_empty()
             || nums.len() > 3
-            || !nums
-                .iter()
-                .all(|n| n == &"*" || n == &"x" || (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit())))
+            || !nums.iter().all(|n| {
+                n == &"*" || n == &"x" || (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            })
         {
             return Some(format!("`{}` is not a version requirement", part.trim()));
         }
@@ -311,23 +332,25 @@ fn version_problem(v: &str) -> Option<String> {
 
 /// Line and column of the first line of `text` that starts with `key` (a TOML key).
 fn locate(text: &str, key: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, l)| {
-        let t = l.trim_start();
-        let rest = t.strip_prefix(key).or_else(|| {
-            t.strip_prefix('"')
-                .and_then(|r| r.strip_prefix(key))
-                .and_then(|r| r.strip_prefix('"'))
-        })?;
-        let rest = rest.trim_start();
-        (rest.starts_with('=') || rest.starts_with('.')).then(|| (i + 1, l.len() - t.len() + 1))
-    })
-    .or_else(|| {
-        // Inside an inline table: `name = { ..., key = ... }`.
-        text.lines().enumerate().find_map(|(i, l)| {
-            let at = l.find(&format!("{key} ="))?;
-            Some((i + 1, at + 1))
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let t = l.trim_start();
+            let rest = t.strip_prefix(key).or_else(|| {
+                t.strip_prefix('"')
+                    .and_then(|r| r.strip_prefix(key))
+                    .and_then(|r| r.strip_prefix('"'))
+            })?;
+            let rest = rest.trim_start();
+            (rest.starts_with('=') || rest.starts_with('.')).then(|| (i + 1, l.len() - t.len() + 1))
         })
-    })
+        .or_else(|| {
+            // Inside an inline table: `name = { ..., key = ... }`.
+            text.lines().enumerate().find_map(|(i, l)| {
+                let at = l.find(&format!("{key} ="))?;
+                Some((i + 1, at + 1))
+            })
+        })
 }
 
 #[cfg(test)]
@@ -336,7 +359,15 @@ mod tests {
 
     #[test]
     fn version_requirements() {
-        for ok in ["1", "0.22", "=12.0.0", ">=1.2, <2", "^1.0.0-alpha.1", "*", "1.*"] {
+        for ok in [
+            "1",
+            "0.22",
+            "=12.0.0",
+            ">=1.2, <2",
+            "^1.0.0-alpha.1",
+            "*",
+            "1.*",
+        ] {
             assert_eq!(version_problem(ok), None, "{ok}");
         }
         for bad in ["", "one", "1.2.3.4", ">=1,,"] {

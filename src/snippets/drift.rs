@@ -68,7 +68,13 @@ fn setup(book: &Book, against: &Against) -> Result<Setup, SnippetError> {
         },
         Against::Variant(name) => {
             let variant = book.config.test.variants.get(name).ok_or_else(|| {
-                let known: Vec<&str> = book.config.test.variants.keys().map(String::as_str).collect();
+                let known: Vec<&str> = book
+                    .config
+                    .test
+                    .variants
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
                 SnippetError::Config(format!(
                     "book.toml declares no [test.variants.{name}]{}",
                     if known.is_empty() {
@@ -105,7 +111,11 @@ pub fn compare(
     let other = run_with(book, &setup, files)?;
     let mut differences = Vec::new();
     for r in &other.results {
-        let Some(p) = pinned.results.iter().find(|p| p.snippet.name == r.snippet.name) else {
+        let Some(p) = pinned
+            .results
+            .iter()
+            .find(|p| p.snippet.name == r.snippet.name)
+        else {
             continue;
         };
         if p.outcome != r.outcome {
@@ -125,7 +135,11 @@ pub fn compare(
     // removes whole dependency trees).
     let mut version_changes = Vec::new();
     let (mut added, mut removed) = (Vec::new(), Vec::new());
-    let names: BTreeSet<&String> = pinned.resolved.keys().chain(other.resolved.keys()).collect();
+    let names: BTreeSet<&String> = pinned
+        .resolved
+        .keys()
+        .chain(other.resolved.keys())
+        .collect();
     let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(" + ");
     for name in names {
         match (pinned.resolved.get(name), other.resolved.get(name)) {
@@ -141,7 +155,11 @@ pub fn compare(
         version_changes.push(format!("{} added ({})", added.len(), added.join(", ")));
     }
     if !removed.is_empty() {
-        version_changes.push(format!("{} no longer used ({})", removed.len(), removed.join(", ")));
+        version_changes.push(format!(
+            "{} no longer used ({})",
+            removed.len(),
+            removed.join(", ")
+        ));
     }
     let description = match against {
         Against::Latest => "the newest releases book.toml's requirements allow".to_string(),

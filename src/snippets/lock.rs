@@ -120,10 +120,7 @@ pub fn versions(
     dependencies
         .iter()
         .map(|(key, spec)| {
-            let package = spec
-                .get("package")
-                .and_then(|p| p.as_str())
-                .unwrap_or(key);
+            let package = spec.get("package").and_then(|p| p.as_str()).unwrap_or(key);
             let version = lock
                 .and_then(|l| l.direct(root, package))
                 .map(str::to_string)

@@ -143,7 +143,9 @@ pub fn collect(book: &Book) -> Vec<Snippet> {
 
 /// `content/questions/3-tier.md` -> `questions_3_tier`: a valid, unique crate name.
 fn target_name(file: &Path, taken: &mut BTreeMap<String, PathBuf>) -> String {
-    let rel = file.strip_prefix(crate::content::CONTENT_DIR).unwrap_or(file);
+    let rel = file
+        .strip_prefix(crate::content::CONTENT_DIR)
+        .unwrap_or(file);
     let parts: Vec<String> = rel
         .with_extension("")
         .components()
@@ -228,7 +230,8 @@ pub fn run_with(
         Some(files) => {
             let mut wanted = BTreeSet::new();
             for f in files {
-                let rel = book_relative(book, f).ok_or_else(|| SnippetError::NotInBook(f.clone()))?;
+                let rel =
+                    book_relative(book, f).ok_or_else(|| SnippetError::NotInBook(f.clone()))?;
                 if !all.iter().any(|s| s.file == rel) {
                     return Err(SnippetError::NotInBook(f.clone()));
                 }

@@ -192,11 +192,7 @@ fn snippet_key(context: &str, info: &str, code: &str) -> String {
 
 /// Records the outcomes of a pinned run. Entries of snippets that no longer exist (or whose
 /// key changed) are dropped.
-pub(super) fn update(
-    book: &Book,
-    setup: &Setup,
-    out: &TestOutput,
-) -> Result<(), SnippetError> {
+pub(super) fn update(book: &Book, setup: &Setup, out: &TestOutput) -> Result<(), SnippetError> {
     let path = path(book);
     let mut file = read(&path).unwrap_or_default();
     file.format = FORMAT;

@@ -53,7 +53,10 @@ fn has_main(code: &str) -> bool {
 /// rustdoc's rule for `?` in a snippet: code ending in `(())` (e.g. `Ok::<(), E>(())`) is the
 /// body of a function returning `Result<(), impl Debug>`, unwrapped by the caller.
 fn returns_result(code: &str) -> bool {
-    code.trim_end().trim_end_matches(';').trim_end().ends_with("(())")
+    code.trim_end()
+        .trim_end_matches(';')
+        .trim_end()
+        .ends_with("(())")
 }
 
 /// How a fence becomes a function.
@@ -192,7 +195,11 @@ mod tests {
     fn fences_keep_their_markdown_lines() {
         let a = snippet(3, "rust", "let x = 1;\nassert_eq!(x, 1);\n");
         let b = snippet(7, "rust,should_panic", "# let y = 2;\npanic!();\n");
-        let src = place("#![allow(unused)]", " // generated", &[(&a, "line_3".into()), (&b, "line_7".into())]);
+        let src = place(
+            "#![allow(unused)]",
+            " // generated",
+            &[(&a, "line_3".into()), (&b, "line_7".into())],
+        );
         let lines: Vec<&str> = src.lines().collect();
         assert_eq!(lines[0], "#![allow(unused)] // generated");
         assert_eq!(lines[2], "#[test] fn line_3() {");
@@ -216,11 +223,23 @@ mod tests {
 
     #[test]
     fn question_mark_and_main_follow_rustdoc() {
-        let q = snippet(1, "rust", "let n: u8 = \"7\".parse()?;\n# Ok::<(), std::num::ParseIntError>(())\n");
-        assert!(wrapper(&q, "t").header.contains("_inner() -> ::core::result::Result<(), impl ::core::fmt::Debug>"));
+        let q = snippet(
+            1,
+            "rust",
+            "let n: u8 = \"7\".parse()?;\n# Ok::<(), std::num::ParseIntError>(())\n",
+        );
+        assert!(
+            wrapper(&q, "t")
+                .header
+                .contains("_inner() -> ::core::result::Result<(), impl ::core::fmt::Debug>")
+        );
         let m = snippet(1, "rust", "fn main() -> Result<(), String> { Ok(()) }\n");
         let w = wrapper(&m, "t");
-        assert!(w.header.ends_with("-> impl ::std::process::Termination {"), "{}", w.header);
+        assert!(
+            w.header.ends_with("-> impl ::std::process::Termination {"),
+            "{}",
+            w.header
+        );
         assert_eq!(w.footer, "main() }");
         let n = snippet(1, "rust,no_run", "loop {}\n");
         assert_eq!(wrapper(&n, "t").header, "#[allow(dead_code)] fn t() {");

@@ -23,7 +23,9 @@ fn builds_every_page_kind() {
         "sheets/level-1.html",
         "sheets/level-2.html",
         "sheets/interview.html",
+        "scorecard.html",
         "assets/style.css",
+        "assets/scorecard.js",
         "assets/highlight.css",
         "assets/handbook.js",
         "search-index.js",
@@ -99,10 +101,17 @@ fn index_summarises_levels_and_red_flags() {
     let sheet = read(&book.path().join("book/sheets/level-1.html"));
     assert!(sheet.contains("Says it multiplies by <code>2</code>"));
     assert!(sheet.contains("Stop rule"));
-    assert!(
-        sheet.contains("@media print")
-            || read(&book.path().join("book/assets/style.css")).contains("@media print")
-    );
+    // The sheet is laid out for print by the stylesheet it links: its body class has rules
+    // inside an `@media print` block of that stylesheet.
+    assert!(sheet.contains("<body class=\"sheet-page\""), "{sheet}");
+    assert!(sheet.contains("href=\"../assets/style.css\""), "{sheet}");
+    let css = read(&book.path().join("book/assets/style.css"));
+    let print_rules: String = css
+        .split("@media print")
+        .skip(1)
+        .map(|block| block.split("\n}").next().unwrap_or(""))
+        .collect();
+    assert!(print_rules.contains("body.sheet-page"), "no print rule for sheets");
 }
 
 #[test]
@@ -179,7 +188,11 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         "{}",
         text(&out)
     );
-    assert!(text(&out).contains("previous output is unchanged"));
+    assert!(
+        text(&out).contains("the book was not built; the previous output in ./book is unchanged"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(before, snapshot(&book.path().join("book")));
     // No temporary directories are left beside the output.
     assert_eq!(staging_litter(book.path()), Vec::<String>::new());
@@ -304,4 +317,94 @@ fn staging_litter(dir: &std::path::Path) -> Vec<String> {
         .map(|e| e.file_name().to_string_lossy().to_string())
         .filter(|name| name.contains("handbook-"))
         .collect()
+}
+
+#[test]
+fn staging_directories_left_by_killed_builds_are_removed_by_the_next_build() {
+    let book = good_book();
+    let p = book.path();
+    // What a build killed while writing, or between the swap and the clean-up, leaves.
+    for name in [".book.handbook-new-4242", ".book.handbook-old-4243"] {
+        std::fs::create_dir_all(p.join(name).join("questions")).unwrap();
+        std::fs::write(p.join(name).join(".handbook-build"), "").unwrap();
+        std::fs::write(p.join(name).join("questions/x.html"), "old").unwrap();
+    }
+    // Killed before it wrote anything.
+    std::fs::create_dir(p.join(".book.handbook-new-4244")).unwrap();
+    // Not ours (no marker): kept.
+    std::fs::create_dir(p.join(".book.handbook-new-mine")).unwrap();
+    std::fs::write(p.join(".book.handbook-new-mine/notes.txt"), "keep").unwrap();
+    let out = handbook(&["build"], p);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(staging_litter(p), [".book.handbook-new-mine"]);
+    assert_eq!(read(&p.join(".book.handbook-new-mine/notes.txt")), "keep");
+}
+
+#[test]
+fn no_claim_about_a_previous_output_when_there_was_none() {
+    let book = good_book();
+    std::fs::write(
+        book.path().join("content/questions/second-question.md"),
+        "---\nid: second-question\nlevel: [\n---\n",
+    )
+    .unwrap();
+    let out = handbook(&["build"], book.path());
+    assert!(!out.status.success());
+    let t = text(&out);
+    assert!(t.contains("the book was not built"), "{t}");
+    assert!(!t.contains("previous output"), "{t}");
+    assert!(!book.path().join("book").exists());
+}
+
+#[test]
+fn concurrent_builds_all_succeed_and_never_claim_a_false_unchanged_output() {
+    let book = good_book();
+    // Six builds at once, ten times: enough to catch the old rename race (one round in about
+    // fifteen printed "the previous output is unchanged" over another build's output).
+    for round in 0..10 {
+        let children: Vec<_> = (0..6)
+            .map(|_| {
+                std::process::Command::new(handbook_bin())
+                    .arg("build")
+                    .current_dir(book.path())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let t = text(&out);
+            assert!(out.status.success(), "round {round}: {t}");
+            assert!(!t.contains("unchanged"), "round {round}: {t}");
+        }
+        assert!(book.path().join("book/index.html").is_file());
+        assert_eq!(staging_litter(book.path()), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_complete_output() {
+    // The swap is one atomic exchange: at every instant book/ holds a complete tree, the old
+    // or the new one, and the next build clears what the killed one left.
+    let book = good_book();
+    assert!(handbook(&["build"], book.path()).status.success());
+    let before = snapshot(&book.path().join("book"));
+    for i in 0..20u64 {
+        let mut child = std::process::Command::new(handbook_bin())
+            .arg("build")
+            .current_dir(book.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(5 * i));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Builds of the same input are byte-identical, so old or new, the tree is the same.
+        assert_eq!(before, snapshot(&book.path().join("book")), "kill {i}");
+    }
+    assert!(handbook(&["build"], book.path()).status.success());
+    assert_eq!(staging_litter(book.path()), Vec::<String>::new());
 }

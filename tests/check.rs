@@ -229,3 +229,87 @@ fn new_question_scaffold_is_valid_and_refuses_duplicates() {
     assert!(text(&out).contains("level 9 does not exist"));
     assert!(Path::new(&file).is_file());
 }
+
+#[test]
+fn a_closed_or_full_stdout_is_exit_1_without_a_panic() {
+    use std::process::{Command, Stdio};
+    let book = good_book();
+    // Warnings, so there is something to print.
+    std::fs::write(book.path().join("content/orphan.md"), "# not in the book\n").unwrap();
+    // `handbook check --format json | head -0`: the reader is gone before anything is written.
+    // (The human format writes diagnostics to stderr and nothing to stdout.)
+    for format in ["json", "github"] {
+        let mut child = Command::new(handbook_bin())
+            .args(["check", ".", "--format", format])
+            .current_dir(book.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {err}");
+        assert!(!err.contains("panicked"), "{format}: {err}");
+    }
+    // A full disk: /dev/full fails every write with ENOSPC.
+    if Path::new("/dev/full").exists() {
+        for args in [
+            &["check", ".", "--format", "json"][..],
+            &["build", "."][..],
+            &["--help"][..],
+        ] {
+            let out = Command::new(handbook_bin())
+                .args(args)
+                .current_dir(book.path())
+                .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
+                .stderr(Stdio::piped())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+            assert!(!err.contains("panicked"), "{args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_1_and_help_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["build", "--no-such-flag"][..],
+        &["no-such-command"][..],
+        &["check", ".", "--format", "xml"][..],
+        &[][..],
+    ] {
+        let out = handbook(args, dir.path());
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        let t = text(&out);
+        assert!(t.contains("Usage") || t.contains("--help"), "{args:?}: {t}");
+    }
+    for args in [&["--help"][..], &["--version"][..], &["build", "--help"][..]] {
+        let out = handbook(args, dir.path());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+    }
+}
+
+#[test]
+fn github_annotations_escape_file_names_and_messages() {
+    let book = good_book();
+    // A file name that would end the annotation and forge another one, with `:` and `,` that
+    // would end a property.
+    let name = "x,line=1:y\n::error file=README.md::forged\r%0A.md";
+    std::fs::write(book.path().join("content").join(name), "# orphan\n").unwrap();
+    let out = handbook(&["check", ".", "--format", "github"], book.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one diagnostic, one line: {stdout}");
+    assert!(!stdout.contains('\r'), "{stdout:?}");
+    assert_eq!(
+        lines[0].split("::").nth(1).unwrap(),
+        "warning file=content/x%2Cline=1%3Ay%0A%3A%3Aerror file=README.md%3A%3Aforged%0D%250A.md,line=1,col=1",
+        "{stdout}"
+    );
+    // The message part escapes %, CR and LF (and nothing else).
+    assert!(lines[0].contains("::this markdown file"), "{stdout}");
+}

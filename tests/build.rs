@@ -408,3 +408,98 @@ fn a_build_killed_at_any_moment_leaves_a_complete_output() {
     assert!(handbook(&["build"], book.path()).status.success());
     assert_eq!(staging_litter(book.path()), Vec::<String>::new());
 }
+
+/// Something only a file outside the book holds: it must never reach the output.
+const OUTSIDE: &str = "SECRET-FROM-OUTSIDE-THE-BOOK";
+
+fn set_theme(book: &std::path::Path, theme: &str) {
+    let toml = book.join("book.toml");
+    let text = format!("{}\n[output.html]\ntheme = {theme:?}\n", read(&toml));
+    std::fs::write(toml, text).unwrap();
+}
+
+fn assert_theme_refused(book: &std::path::Path, case: &str, why: &str) {
+    for cmd in ["check", "build"] {
+        let out = handbook(&[cmd, "."], book);
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{case} ({cmd}): {t}");
+        assert!(t.contains(why), "{case} ({cmd}): {t}");
+        assert!(!t.contains("panicked"), "{case} ({cmd}): {t}");
+    }
+    let leaked: Vec<_> = snapshot(&book.join("book"))
+        .into_iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(OUTSIDE))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(leaked.is_empty(), "{case}: published {leaked:?}");
+}
+
+#[test]
+fn a_theme_name_is_a_directory_under_themes_and_nothing_else() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("style.css"), OUTSIDE).unwrap();
+    for (case, theme) in [
+        ("parent", "../elsewhere".to_string()),
+        ("absolute", outside.path().display().to_string()),
+        ("nested", "a/b".to_string()),
+        ("hidden", ".hidden".to_string()),
+    ] {
+        let book = good_book();
+        // `../elsewhere` from themes/ is a directory inside the book's parent.
+        std::fs::create_dir_all(book.path().join("elsewhere")).unwrap();
+        std::fs::create_dir_all(book.path().join("themes")).unwrap();
+        std::fs::write(book.path().join("elsewhere/style.css"), OUTSIDE).unwrap();
+        set_theme(book.path(), &theme);
+        assert_theme_refused(book.path(), case, "is not a theme name");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_theme_never_publishes_files_from_outside_the_book() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("style.css"), OUTSIDE).unwrap();
+    std::fs::write(
+        outside.path().join("base.html"),
+        format!("<html>{OUTSIDE}</html>"),
+    )
+    .unwrap();
+
+    // A file of the default theme's overrides that links outside.
+    let book = good_book();
+    std::fs::create_dir_all(book.path().join("themes/default")).unwrap();
+    symlink(
+        outside.path().join("style.css"),
+        book.path().join("themes/default/style.css"),
+    )
+    .unwrap();
+    assert_theme_refused(book.path(), "file symlink", "outside the book");
+
+    // A theme directory that is a link to a directory outside.
+    let book = good_book();
+    std::fs::create_dir_all(book.path().join("themes")).unwrap();
+    symlink(outside.path(), book.path().join("themes/linked")).unwrap();
+    set_theme(book.path(), "linked");
+    assert_theme_refused(book.path(), "directory symlink", "outside the book");
+
+    // themes/ itself a link outside.
+    let book = good_book();
+    std::fs::create_dir_all(outside.path().join("default")).unwrap();
+    std::fs::write(outside.path().join("default/style.css"), OUTSIDE).unwrap();
+    symlink(outside.path(), book.path().join("themes")).unwrap();
+    assert_theme_refused(book.path(), "themes/ symlink", "outside the book");
+
+    // A link that stays inside the book is fine, as in content/.
+    let book = good_book();
+    std::fs::create_dir_all(book.path().join("themes/default")).unwrap();
+    std::fs::write(book.path().join("shared.css"), "body { color: teal }").unwrap();
+    symlink(
+        book.path().join("shared.css"),
+        book.path().join("themes/default/style.css"),
+    )
+    .unwrap();
+    let out = handbook(&["build", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(read(&book.path().join("book/assets/style.css")), "body { color: teal }");
+}

@@ -228,46 +228,11 @@ impl Site {
     /// Resolves a link written in the content file `from` (relative to the book root).
     /// `None` for external links and pure fragments; `Some(Ok(output path))` when it resolves.
     pub fn resolve_link(&self, from: &Path, dest: &str) -> Option<Result<String, String>> {
-        if !crate::url::is_safe(dest) {
-            return Some(Err(format!(
-                "the `{}:` scheme is not allowed (it could run code in a reader's browser); use http(s), mailto or a relative link",
-                crate::url::scheme(dest).unwrap_or_default()
-            )));
-        }
-        if dest.is_empty() || dest.starts_with('#') || crate::url::scheme(dest).is_some() {
-            return None;
-        }
-        if dest.starts_with('/') {
-            return Some(Err(
-                "absolute paths break under a sub-path or file://; use a relative link".into(),
-            ));
-        }
-        let path = dest.split(['#', '?']).next().unwrap_or(dest);
-        let from_dir = from
-            .parent()
-            .and_then(|p| p.strip_prefix(CONTENT_DIR).ok())
-            .unwrap_or(Path::new(""));
-        let mut parts: Vec<String> = from_dir
-            .iter()
-            .map(|s| s.to_string_lossy().to_string())
-            .collect();
-        for seg in path.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    if parts.pop().is_none() {
-                        return Some(Err("it leads outside content/".into()));
-                    }
-                }
-                s => parts.push(s.to_string()),
-            }
-        }
-        let rel = parts.join("/");
-        Some(
+        Some(link_target(from, dest)?.and_then(|rel| {
             self.permalink(&rel)
                 .map(|r| self.path(r).to_string())
-                .ok_or_else(|| format!("content/{rel} does not exist")),
-        )
+                .ok_or_else(|| format!("content/{rel} does not exist"))
+        }))
     }
 
     /// The routes that show question `i`'s front matter: what to re-render when it changes.
@@ -306,6 +271,47 @@ impl Site {
         out.extend(self.backlinks[i].iter().map(|b| Route::Question(b.from)));
         out
     }
+}
+
+/// The content file (relative to `content/`, `/`-separated) a link written in `from` (relative
+/// to the book root) points at, whether or not it exists. `None` for external links and pure
+/// fragments; an error for links that can never resolve.
+pub fn link_target(from: &Path, dest: &str) -> Option<Result<String, String>> {
+    if !crate::url::is_safe(dest) {
+        return Some(Err(format!(
+            "the `{}:` scheme is not allowed (it could run code in a reader's browser); use http(s), mailto or a relative link",
+            crate::url::scheme(dest).unwrap_or_default()
+        )));
+    }
+    if dest.is_empty() || dest.starts_with('#') || crate::url::scheme(dest).is_some() {
+        return None;
+    }
+    if dest.starts_with('/') {
+        return Some(Err(
+            "absolute paths break under a sub-path or file://; use a relative link".into(),
+        ));
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    let from_dir = from
+        .parent()
+        .and_then(|p| p.strip_prefix(CONTENT_DIR).ok())
+        .unwrap_or(Path::new(""));
+    let mut parts: Vec<String> = from_dir
+        .iter()
+        .map(|s| s.to_string_lossy().to_string())
+        .collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some(Err("it leads outside content/".into()));
+                }
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    Some(Ok(parts.join("/")))
 }
 
 fn slash(path: &Path) -> String {

@@ -39,6 +39,12 @@ const STATIC: &[(&str, &str)] = embed!(
     "theme-init.js"
 );
 
+/// The names of the static files every theme publishes under `assets/` (a theme overrides
+/// them, it does not add to them).
+pub fn asset_names() -> Vec<&'static str> {
+    STATIC.iter().map(|(name, _)| *name).collect()
+}
+
 /// The theme in use: its name and the book directory that may override it.
 #[derive(Debug, Clone)]
 pub struct Theme {
@@ -146,7 +152,7 @@ impl Theme {
 
     /// The names of the static files, in the order [`Theme::static_files`] returns them.
     pub fn asset_names(&self) -> Vec<&'static str> {
-        STATIC.iter().map(|(name, _)| *name).collect()
+        asset_names()
     }
 
     /// Files the watcher should react to.

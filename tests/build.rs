@@ -510,3 +510,28 @@ fn a_theme_never_publishes_files_from_outside_the_book() {
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(read(&book.path().join("book/assets/style.css")), "body { color: teal }");
 }
+
+#[test]
+fn dot_files_and_dot_directories_in_content_are_not_published() {
+    let book = good_book();
+    let c = book.path().join("content");
+    std::fs::create_dir_all(c.join(".secret")).unwrap();
+    std::fs::write(c.join(".secret/key.txt"), OUTSIDE).unwrap();
+    std::fs::create_dir_all(c.join("questions/.drafts")).unwrap();
+    std::fs::write(c.join("questions/.drafts/notes.txt"), OUTSIDE).unwrap();
+    std::fs::write(c.join(".env"), OUTSIDE).unwrap();
+    std::fs::write(c.join("diagram.txt~"), OUTSIDE).unwrap();
+    // An ordinary asset is published at its path.
+    std::fs::create_dir_all(c.join("img")).unwrap();
+    std::fs::write(c.join("img/diagram.txt"), "published").unwrap();
+    let out = handbook(&["build", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let site = snapshot(&book.path().join("book"));
+    let leaked: Vec<_> = site
+        .iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(OUTSIDE))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(leaked.is_empty(), "published {leaked:?}");
+    assert_eq!(read(&book.path().join("book/img/diagram.txt")), "published");
+}

@@ -96,6 +96,7 @@ macro_rules! broken {
 broken! {
     bad_book_toml => "bad-book-toml",
     bad_yaml => "bad-yaml",
+    broken_question_linked => "broken-question-linked",
     dead_connection => "dead-connection",
     dead_link => "dead-link",
     duplicate_id => "duplicate-id",
@@ -104,6 +105,7 @@ broken! {
     id_mismatch => "id-mismatch",
     level_out_of_range => "level-out-of-range",
     malformed_book_toml => "malformed-book-toml",
+    output_collision => "output-collision",
     unclosed_front_matter => "unclosed-front-matter",
     unknown_key => "unknown-key",
     unsafe_link => "unsafe-link",

@@ -1,11 +1,11 @@
 //! Cross-file rules: level numbering, unique ids and orders, connections and links that
 //! resolve, and the lint that `check` reports as warnings.
 
-use super::{Book, Level, Origin};
+use super::{Book, Level, MAX_LEVEL, Origin};
 use crate::config::line_col;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown;
-use crate::site::level_stem;
+use crate::site::{Route, Site, level_stem};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -27,12 +27,12 @@ pub fn levels(book: &mut Book, loaded: Vec<(Level, String)>, diags: &mut Vec<Dia
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
-        if n == 0 || n > 9 {
+        if n == 0 || n > MAX_LEVEL {
             let (l, c) = line_of(text, "level:", 2);
             diags.push(
                 Diagnostic::error(file, format!("level {n} is out of range"))
                     .at(text, l, c)
-                    .help("levels are numbered from 1 to 9"),
+                    .help(format!("levels are numbered from 1 to {MAX_LEVEL}")),
             );
         } else if stem != expected_stem {
             diags.push(
@@ -78,7 +78,10 @@ pub fn levels(book: &mut Book, loaded: Vec<(Level, String)>, diags: &mut Vec<Dia
     let numbers: Vec<u32> = seen.keys().copied().collect();
     for (i, n) in numbers.iter().enumerate() {
         let expected = i as u32 + 1;
-        if *n != expected && *n <= 9 {
+        let unloaded = book
+            .unloaded
+            .contains(&format!("levels/{}.md", level_stem(expected)));
+        if *n != expected && *n <= MAX_LEVEL && !unloaded {
             diags.push(
                 Diagnostic::error(
                     format!("content/levels/level-{expected}.md"),
@@ -151,7 +154,11 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
                     )),
             );
         }
-        if book.level(m.level).is_none() {
+        let level_unloaded = || {
+            book.unloaded
+                .contains(&format!("levels/{}.md", level_stem(m.level)))
+        };
+        if book.level(m.level).is_none() && !level_unloaded() {
             let (l, c) = at("level:");
             let max = book.levels.len();
             diags.push(
@@ -256,7 +263,10 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
                     ))
                     .help("remove this connection"),
                 );
-            } else if !ids.contains(&conn.to) {
+            } else if !ids.contains(&conn.to)
+                // A target that exists but did not load has its own error already.
+                && !book.unloaded.contains(&format!("questions/{}.md", conn.to))
+            {
                 let d = here(Diagnostic::error(
                     file,
                     format!("connection to unknown question `{}`", conn.to),
@@ -321,11 +331,86 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
     });
 }
 
-/// Relative links to `.md` files and assets must resolve to something the book publishes.
+/// Relative links to `.md` files and assets must resolve to something the book publishes, and
+/// no file of `content/` may be published where the site writes a generated file.
 pub fn links(book: &Book, diags: &mut Vec<Diagnostic>) {
-    let site = crate::site::Site::new(book, &[]);
+    let site = Site::new(book, &crate::theme::asset_names());
     for (body, origin) in book.bodies() {
         body_links(book, &site, body, origin, diags);
+    }
+    collisions(book, &site, diags);
+}
+
+/// A file of `content/` published at a path the site generates would silently replace (or be
+/// replaced by) a page or asset: an error naming both. So is a file where the site needs a
+/// directory (`content/sheets`) and a file inside a generated file's path.
+fn collisions(book: &Book, site: &Site, diags: &mut Vec<Diagnostic>) {
+    let generated: BTreeMap<&str, Route> = site
+        .routes()
+        .iter()
+        .filter(|r| !matches!(r, Route::ContentAsset(_)))
+        .map(|&r| (site.path(r), r))
+        .collect();
+    let generated_dirs: BTreeSet<&str> = generated
+        .keys()
+        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
+        .collect();
+    for (i, asset) in book.assets.iter().enumerate() {
+        let path = site.path(Route::ContentAsset(i));
+        let file = Path::new(super::CONTENT_DIR).join(asset);
+        let clash = generated.get(path).map(|&r| (path, r)).or_else(|| {
+            path.match_indices('/')
+                .find_map(|(j, _)| generated.get(&path[..j]).map(|&r| (&path[..j], r)))
+        });
+        if let Some((at, route)) = clash {
+            diags.push(
+                Diagnostic::error(
+                    &file,
+                    format!(
+                        "content/{path} would be published at `{at}`, where the book writes {}",
+                        describe(book, site, route)
+                    ),
+                )
+                .help("rename or move the file: files in content/ are published at the same path, and generated pages and assets have theirs"),
+            );
+        } else if generated_dirs.contains(path) {
+            diags.push(
+                Diagnostic::error(
+                    &file,
+                    format!("content/{path} would be published at `{path}`, where the book writes the directory `{path}/`"),
+                )
+                .help("rename or move the file"),
+            );
+        }
+    }
+}
+
+/// What a generated route is, for messages: "the front page (from content/index.md)".
+fn describe(book: &Book, site: &Site, route: Route) -> String {
+    match route {
+        Route::Index => "the front page (from content/index.md)".into(),
+        Route::Guide => "the guide (from content/guide.md)".into(),
+        Route::Search => "the search page".into(),
+        Route::NotFound => "the page-not-found page".into(),
+        Route::Scorecard => "the scorecard".into(),
+        Route::InterviewSheet => "the interview sheet".into(),
+        Route::Level(n) => format!(
+            "the page of level {n} (from content/levels/{}.md)",
+            level_stem(n)
+        ),
+        Route::LevelSheet(n) => format!("the calibration sheet of level {n}"),
+        Route::Question(i) => format!(
+            "the page of question `{}` (from {})",
+            book.questions[i].meta.id,
+            book.questions[i].origin.file.display()
+        ),
+        Route::SearchIndex => "the search index".into(),
+        Route::QuestionsJson => "the bank's JSON export".into(),
+        Route::ThemeAsset(_) => format!(
+            "the theme's {}",
+            site.path(route).trim_start_matches("assets/")
+        ),
+        Route::ContentAsset(j) => format!("content/{}", book.assets[j].display()),
     }
 }
 
@@ -341,6 +426,13 @@ pub fn body_links(
         let Some(Err(why)) = site.resolve_link(&origin.file, &link.dest) else {
             continue;
         };
+        let target = crate::site::link_target(&origin.file, &link.dest);
+        if let Some(Ok(rel)) = target
+            && book.unloaded.contains(&rel)
+        {
+            // The target exists but did not load: its own error says why.
+            continue;
+        }
         let text = book.text_of(origin);
         let (line_in_body, col) = line_col(body, link.offset);
         let line = origin.body_line + line_in_body - 1;

@@ -1,13 +1,14 @@
 //! Checks that `check` adds on top of validation: things that build fine but that a reviewer
 //! would ask a contributor to fix.
 
-use crate::content::Book;
+use crate::content::{Book, Origin};
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
 
 pub fn lint(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (body, origin) in book.bodies() {
+        placeholders(book.text_of(origin), origin, &mut out);
         for (id, offset) in markdown::custom_heading_ids(body) {
             if id
                 .chars()
@@ -55,4 +56,44 @@ pub fn lint(book: &Book) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The `TODO` placeholders `handbook new question` writes, wherever one is left in a file (front
+/// matter or prose; code blocks are the author's business and are skipped).
+fn placeholders(text: &str, origin: &Origin, out: &mut Vec<Diagnostic>) {
+    let mut fence: Option<&str> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match fence {
+            Some(open) => {
+                if trimmed.starts_with(open) {
+                    fence = None;
+                }
+                continue;
+            }
+            None => {
+                if let Some(open) = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f)) {
+                    fence = Some(open);
+                    continue;
+                }
+            }
+        }
+        let Some(col) = find_word(line, "TODO") else {
+            continue;
+        };
+        out.push(
+            Diagnostic::warning(&origin.file, "placeholder `TODO` left in the file")
+                .at(text, i + 1, line[..col].chars().count() + 1)
+                .help("replace it with the real text: `handbook new question` writes placeholders for every field"),
+        );
+    }
+}
+
+/// Byte offset of `word` in `line` where it stands as a whole word.
+fn find_word(line: &str, word: &str) -> Option<usize> {
+    line.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }

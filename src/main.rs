@@ -165,10 +165,9 @@ fn output_dir(book_dir: &Path, dest_dir: Option<&Path>) -> Option<PathBuf> {
 /// Why a failed build changed nothing, said only when there was an output to keep.
 fn unchanged_note(book_dir: &Path, dest_dir: Option<&Path>) -> String {
     match output_dir(book_dir, dest_dir) {
-        Some(dir) if dir.join(handbook::output::MARKER).is_file() => format!(
-            "; the previous output in {} is unchanged",
-            dir.display()
-        ),
+        Some(dir) if dir.join(handbook::output::MARKER).is_file() => {
+            format!("; the previous output in {} is unchanged", dir.display())
+        }
         _ => "; nothing was written".to_string(),
     }
 }

@@ -476,7 +476,10 @@ mod tests {
             // tmpfs and ext4 both support RENAME_EXCHANGE.
             assert_eq!(swap, Swap::Exchanged);
         }
-        assert_eq!(std::fs::read_to_string(dest.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(dest.join("index.html")).unwrap(),
+            "two"
+        );
         // Only the output is left: the previous tree went with the staging directory.
         let names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()

@@ -71,8 +71,12 @@ impl Theme {
                 "`{name}` is not a theme name: book.toml's `output.html.theme` names a directory under the book's themes/ (letters, digits, `-`, `_`), or `default`"
             ));
         }
-        let canonical_root = std::fs::canonicalize(book_root)
-            .map_err(|e| format!("cannot read the book directory {}: {e}", book_root.display()))?;
+        let canonical_root = std::fs::canonicalize(book_root).map_err(|e| {
+            format!(
+                "cannot read the book directory {}: {e}",
+                book_root.display()
+            )
+        })?;
         let override_dir = book_root.join("themes").join(name);
         let theme = Theme {
             name: name.to_string(),
@@ -170,7 +174,9 @@ mod tests {
         for ok in ["default", "dark", "my_theme-2", "v1.2"] {
             assert!(is_theme_name(ok), "{ok}");
         }
-        for bad in ["", "..", ".", "../x", "/etc", "a/b", "a\\b", ".hidden", "C:x"] {
+        for bad in [
+            "", "..", ".", "../x", "/etc", "a/b", "a\\b", ".hidden", "C:x",
+        ] {
             assert!(!is_theme_name(bad), "{bad}");
         }
     }

@@ -118,7 +118,10 @@ fn index_summarises_levels_and_red_flags() {
         .skip(1)
         .map(|block| block.split("\n}").next().unwrap_or(""))
         .collect();
-    assert!(print_rules.contains("body.sheet-page"), "no print rule for sheets");
+    assert!(
+        print_rules.contains("body.sheet-page"),
+        "no print rule for sheets"
+    );
 }
 
 #[test]
@@ -508,7 +511,10 @@ fn a_theme_never_publishes_files_from_outside_the_book() {
     .unwrap();
     let out = handbook(&["build", "."], book.path());
     assert!(out.status.success(), "{}", text(&out));
-    assert_eq!(read(&book.path().join("book/assets/style.css")), "body { color: teal }");
+    assert_eq!(
+        read(&book.path().join("book/assets/style.css")),
+        "body { color: teal }"
+    );
 }
 
 #[test]

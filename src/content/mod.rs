@@ -16,6 +16,9 @@
 mod front_matter;
 mod validate;
 
+pub use front_matter::render as render_front_matter;
+pub use validate::is_kebab;
+
 use crate::config::{self, Config};
 use crate::diagnostics::Diagnostic;
 use serde::{Deserialize, Serialize};
@@ -75,9 +78,9 @@ pub struct Page {
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     pub title: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ratings: Vec<Rating>,
 }
 

@@ -98,7 +98,9 @@ pub fn levels(book: &mut Book, loaded: Vec<(Level, String)>, diags: &mut Vec<Dia
     book.levels = levels;
 }
 
-fn is_kebab(id: &str) -> bool {
+/// Lowercase letters, digits and single hyphens, not at either end: the one rule for question
+/// ids (validation and `handbook new question` both use it).
+pub fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
@@ -306,23 +308,23 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::error(file, format!("source URL `{}` is not a web address", src.url))
                         .at(text, l, c)
-                        .help("cite an http(s) URL, e.g. https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4"),
+                        .help("cite an http(s) URL of the document, ideally of the section itself (with its #fragment)"),
                 );
             }
             if src.title.trim().is_empty() {
                 diags.push(
                     Diagnostic::error(file, "a source has no title")
                         .at(text, l, c)
-                        .help("name the document and section, e.g. `RFC 7519 §4.1.4`"),
+                        .help("name the document and the section the answer relies on"),
                 );
             }
         }
-        if m.sources.is_empty() {
+        if m.sources.is_empty() && book.config.check.require_sources {
             let (l, c) = line_of(text, "sources:", 2);
             diags.push(
                 Diagnostic::warning(file, "the question cites no sources")
                     .at(text, l, c)
-                    .help("back the answer with an RFC section or an OWASP cheat sheet under `sources:`"),
+                    .help("list under `sources:` the documents (title and URL) a reader can check the answer against, or set `require-sources = false` under [check] in book.toml"),
             );
         }
     }
@@ -439,7 +441,7 @@ pub fn body_links(
         diags.push(
             Diagnostic::error(&origin.file, format!("broken link `{}`: {why}", link.dest))
                 .at(text, line, col)
-                .help("link to another page by its file, relative to this one, e.g. `[JWKS](jwks.md)` or `[Level 2](../levels/level-2.md)`"),
+                .help("link to another page by its file, relative to this one, e.g. `[the other question](other-question.md)` or `[Level 2](../levels/level-2.md)`"),
         );
     }
 }

@@ -541,3 +541,34 @@ fn dot_files_and_dot_directories_in_content_are_not_published() {
     assert!(leaked.is_empty(), "published {leaked:?}");
     assert_eq!(read(&book.path().join("book/img/diagram.txt")), "published");
 }
+
+#[test]
+fn every_level_a_book_may_have_gets_its_own_colour() {
+    let book = good_book();
+    assert!(handbook(&["build"], book.path()).status.success());
+    let css = read(&book.path().join("book/assets/style.css"));
+    let colour = |n: u32| -> String {
+        let var = format!("--l{n}: ");
+        let at = css.find(&var).unwrap_or_else(|| panic!("no {var} in style.css"));
+        css[at + var.len()..at + var.len() + 7].to_string()
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for n in 1..=handbook::content::MAX_LEVEL {
+        let c = colour(n);
+        assert!(seen.insert(c.clone()), "level {n} shares colour {c}");
+        if n > 1 {
+            assert!(
+                css.contains(&format!(".level-{n} {{ background: var(--l{n}); }}")),
+                "no badge rule for level {n}"
+            );
+        }
+        // White badge text stays readable (WCAG AA for small text: 4.5:1).
+        let channel = |i: usize| {
+            let v = u8::from_str_radix(&c[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        };
+        let lum = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+        let contrast = 1.05 / (lum + 0.05);
+        assert!(contrast >= 4.5, "level {n}: {c} has contrast {contrast:.2}");
+    }
+}

@@ -572,3 +572,48 @@ fn every_level_a_book_may_have_gets_its_own_colour() {
         assert!(contrast >= 4.5, "level {n}: {c} has contrast {contrast:.2}");
     }
 }
+
+/// A copy of the bank on another subject (SQL, in French, seven levels, the `regex` crate).
+fn other_subject_book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&fixture("other-subject"), dir.path());
+    dir
+}
+
+#[test]
+fn a_bank_on_another_subject_builds_and_speaks_its_own_language() {
+    let book = other_subject_book();
+    let out = handbook(&["check", ".", "--deny-warnings"], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let out = handbook(&["build", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let site = book.path().join("book");
+    for level in 1..=7 {
+        assert!(site.join(format!("levels/level-{level}.html")).is_file());
+    }
+    let index = read(&site.join("index.html"));
+    assert!(index.contains("<html lang=\"fr\">"), "{index}");
+    // The sidebar names the guide by its own title.
+    assert!(
+        index.contains(">Mode d&#39;emploi</a>"),
+        "the guide's title in the sidebar"
+    );
+    assert!(index.contains("level-badge level-7"), "level 7 badge");
+    // Nothing of the JWT book leaks from the tool into another subject's site.
+    for (path, bytes) in snapshot(&site) {
+        let text = String::from_utf8_lossy(&bytes);
+        for word in ["JWT", "RFC 7519", "OWASP", "jsonwebtoken", "JWKS"] {
+            assert!(!text.contains(word), "{} says `{word}`", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_bank_on_another_subject_runs_its_snippets_against_its_own_crate() {
+    // Compiles the `regex` crate into the book's target/: the slowest test of this file.
+    let book = other_subject_book();
+    let out = handbook(&["test", "."], book.path());
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("4 passed, 0 failed, 0 ignored"), "{t}");
+}

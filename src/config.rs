@@ -108,6 +108,10 @@ pub struct HtmlConfig {
     /// Syntax highlighting of code blocks (server-side).
     #[serde(default = "yes")]
     pub highlight: bool,
+    /// The theme's interface words in the book's language, by key (see
+    /// themes/default/words.toml); merged over the theme's English.
+    #[serde(default)]
+    pub words: BTreeMap<String, String>,
 }
 
 impl Default for HtmlConfig {
@@ -116,6 +120,7 @@ impl Default for HtmlConfig {
             theme: default_theme(),
             allow_html: false,
             highlight: true,
+            words: BTreeMap::new(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! `themes/` (never a path), and every file read from it must resolve, symlinks followed, to
 //! a file inside the book. `build` and `serve` both read themes only through [`Theme`].
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tera::Tera;
 
@@ -38,6 +39,16 @@ const STATIC: &[(&str, &str)] = embed!(
     "scorecard.js",
     "theme-init.js"
 );
+
+/// The interface words in English; see the file for how a book translates them.
+const WORDS: &str = include_str!("../themes/default/words.toml");
+
+/// Interface words by key, as templates see them in `words`.
+pub type Words = BTreeMap<String, String>;
+
+fn parse_words(text: &str, what: &str) -> Result<Words, String> {
+    toml::from_str(text).map_err(|e| format!("{what} is not a table of words: {e}"))
+}
 
 /// The names of the static files every theme publishes under `assets/` (a theme overrides
 /// them, it does not add to them).
@@ -157,6 +168,33 @@ impl Theme {
     /// The names of the static files, in the order [`Theme::static_files`] returns them.
     pub fn asset_names(&self) -> Vec<&'static str> {
         asset_names()
+    }
+
+    /// The interface words: the English defaults, then the theme's own `words.toml` (merged
+    /// key by key), then the book's `[output.html.words]`, whose keys must be words of the
+    /// theme (a misspelt key would otherwise leave the English word in place silently).
+    pub fn words(&self, book: &Words) -> Result<Words, String> {
+        let mut words = parse_words(WORDS, "the default theme's words.toml")?;
+        let path = self.override_dir.join("words.toml");
+        if self.confined(&path)?.is_some() {
+            let text = self.file("words.toml", "")?;
+            words.extend(parse_words(&text, &path.display().to_string())?);
+        }
+        for (key, word) in book {
+            if !words.contains_key(key) {
+                let help =
+                    match crate::diagnostics::did_you_mean(key, words.keys().map(String::as_str)) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => "the theme's words are listed in themes/default/words.toml".into(),
+                    };
+                return Err(format!(
+                    "book.toml: `{key}` under [output.html.words] is not a word of theme `{}`; {help}",
+                    self.name
+                ));
+            }
+            words.insert(key.clone(), word.clone());
+        }
+        Ok(words)
     }
 
     /// Files the watcher should react to.

@@ -549,7 +549,9 @@ fn every_level_a_book_may_have_gets_its_own_colour() {
     let css = read(&book.path().join("book/assets/style.css"));
     let colour = |n: u32| -> String {
         let var = format!("--l{n}: ");
-        let at = css.find(&var).unwrap_or_else(|| panic!("no {var} in style.css"));
+        let at = css
+            .find(&var)
+            .unwrap_or_else(|| panic!("no {var} in style.css"));
         css[at + var.len()..at + var.len() + 7].to_string()
     };
     let mut seen = std::collections::BTreeSet::new();
@@ -565,7 +567,11 @@ fn every_level_a_book_may_have_gets_its_own_colour() {
         // White badge text stays readable (WCAG AA for small text: 4.5:1).
         let channel = |i: usize| {
             let v = u8::from_str_radix(&c[i..i + 2], 16).unwrap() as f64 / 255.0;
-            if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
         };
         let lum = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
         let contrast = 1.05 / (lum + 0.05);
@@ -599,6 +605,44 @@ fn a_bank_on_another_subject_builds_and_speaks_its_own_language() {
         "the guide's title in the sidebar"
     );
     assert!(index.contains("level-badge level-7"), "level 7 badge");
+    // The interface speaks the book's language: every word of words.toml is translated in
+    // book.toml, so no English word of the theme is left on these pages.
+    for page in [
+        "index.html",
+        "guide.html",
+        "levels/level-6.html",
+        "questions/null-comparison.html",
+        "search.html",
+        "404.html",
+    ] {
+        let html = read(&site.join(page));
+        for english in [
+            "Skip to content",
+            "Overview",
+            "Previous",
+            "Next",
+            "Red flag",
+            "Show hidden lines",
+            "compiled and run",
+            "Search",
+            "Level ",
+            "levels at a glance",
+            "A strong answer shows",
+            "Follow-up probes",
+            "Page not found",
+        ] {
+            assert!(!html.contains(english), "{page} says `{english}`");
+        }
+    }
+    let question = read(&site.join("questions/null-comparison.html"));
+    for french in [
+        "Une bonne réponse montre",
+        "✓ compilé et exécuté par handbook test · regex 1",
+        "Niveau 1</span> Bases</a> · question 1 sur 1",
+        "data-words=\"{&quot;script_found&quot;:&quot;{n} question(s) trouvée(s)&quot;",
+    ] {
+        assert!(question.contains(french), "`{french}` not in:\n{question}");
+    }
     // Nothing of the JWT book leaks from the tool into another subject's site.
     for (path, bytes) in snapshot(&site) {
         let text = String::from_utf8_lossy(&bytes);
@@ -616,4 +660,45 @@ fn a_bank_on_another_subject_runs_its_snippets_against_its_own_crate() {
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     assert!(t.contains("4 passed, 0 failed, 0 ignored"), "{t}");
+}
+
+#[test]
+fn interface_words_come_from_the_theme_and_the_book() {
+    // A theme's words.toml is merged over the English; book.toml's words over both.
+    let book = good_book();
+    std::fs::create_dir_all(book.path().join("themes/default")).unwrap();
+    std::fs::write(
+        book.path().join("themes/default/words.toml"),
+        "overview = \"Start\"\nnext = \"Onward\"\n",
+    )
+    .unwrap();
+    let toml = book.path().join("book.toml");
+    std::fs::write(
+        &toml,
+        format!("{}\n[output.html.words]\nnext = \"Weiter\"\n", read(&toml)),
+    )
+    .unwrap();
+    let out = handbook(&["build", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let q = read(&book.path().join("book/questions/first-question.html"));
+    assert!(q.contains(">Start</a>"), "theme word");
+    assert!(q.contains("<span>Weiter</span>"), "book word");
+    assert!(q.contains("<span>Previous</span>"), "English default");
+
+    // A misspelt key is an error, not an English word left in place.
+    std::fs::write(
+        &toml,
+        read(&toml).replace("next = \"Weiter\"", "nxet = \"Weiter\""),
+    )
+    .unwrap();
+    for cmd in ["check", "build"] {
+        let out = handbook(&[cmd, "."], book.path());
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains("`nxet` under [output.html.words] is not a word")
+                && text(&out).contains("did you mean `next`?"),
+            "{}",
+            text(&out)
+        );
+    }
 }

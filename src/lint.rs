@@ -1,12 +1,21 @@
 //! Checks that `check` adds on top of validation: things that build fine but that a reviewer
 //! would ask a contributor to fix.
 
-use crate::content::Book;
+use crate::content::{Book, Question, level_stem};
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
 
 pub fn lint(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    code_blocks(book, &mut out);
+    rating_scale(book, &mut out);
+    anchors(book, &mut out);
+    sheets_fit(book, &mut out);
+    out
+}
+
+/// Rust fences with attributes rustdoc does not know.
+fn code_blocks(book: &Book, out: &mut Vec<Diagnostic>) {
     for (body, origin) in book.bodies() {
         let mut text: Option<String> = None;
         for block in markdown::code_blocks(body) {
@@ -39,5 +48,128 @@ pub fn lint(book: &Book) -> Vec<Diagnostic> {
             out.push(d);
         }
     }
-    out
+}
+
+/// The guide should define the rating scale: without it the legends show bare numbers.
+fn rating_scale(book: &Book, out: &mut Vec<Diagnostic>) {
+    if book.guide.ratings.is_empty() {
+        out.push(
+            Diagnostic::warning(&book.guide.origin.file, "the guide defines no rating scale")
+                .help("add `ratings:` to the guide's front matter: for each value 1 to 4 a `label:` (a few words) and a `meaning:`; every legend, sheet and the scorecard show them"),
+        );
+    }
+}
+
+/// A question without anchors leaves interviewers to guess what each rating sounds like.
+fn anchors(book: &Book, out: &mut Vec<Diagnostic>) {
+    for q in &book.questions {
+        if q.meta.anchors.is_empty() {
+            let (line, col) = line_of(&q.text, "id:");
+            out.push(
+                Diagnostic::warning(&q.origin.file, "the question has no rating anchors")
+                    .at(&q.text, line, col)
+                    .help("add `anchors:` keyed 1 to 4, each what a candidate at that rating says (two or three sentences); the question page, the scorecard, the anchors sheet and the drill show them"),
+            );
+        }
+    }
+}
+
+fn line_of(text: &str, needle: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, c + 1)))
+        .unwrap_or((1, 1))
+}
+
+/// What a printed page of a level sheet holds, in text lines of the sheet's small print: the
+/// height of a Letter page (the shorter of A4 and Letter) less the sheet's header and footer,
+/// measured in Chromium with the default theme (858 CSS px at 12 px a line).
+const SHEET_PAGE_LINES: f64 = 71.0;
+
+/// The estimated height of a question on a level sheet, in lines (see [`SHEET_PAGE_LINES`]).
+/// Measured on the JWT book's sheets at A4 width: the title wraps at about 110 characters and
+/// counts 1.25 lines a line; a signal wraps at about 70 characters, a red flag at about 57
+/// (its column is narrower); the taller column counts; each item adds a little spacing; the
+/// rating line, the notes line and the rule add about 3.2 lines.
+fn sheet_lines(q: &Question) -> f64 {
+    let wrap = |text: &str, width: usize| text.chars().count().div_ceil(width).max(1);
+    let title = wrap(&q.meta.question, 110) as f64 * 1.25;
+    let signals: usize = q.meta.signals.iter().map(|s| wrap(s, 70)).sum();
+    // The red flags column also holds the "connected to another level" line.
+    let flags: usize = q.meta.red_flags.iter().map(|s| wrap(s, 55)).sum::<usize>() + 1;
+    let items = (q.meta.signals.len() + q.meta.red_flags.len() + 1) as f64;
+    title + signals.max(flags) as f64 + 0.12 * items + 3.2
+}
+
+/// A level sheet should fit one printed page; longer ones print on several, each with the
+/// header and footer, which is fine but worth knowing while writing the bank.
+fn sheets_fit(book: &Book, out: &mut Vec<Diagnostic>) {
+    for level in &book.levels {
+        let n = level.meta.level;
+        let lines: f64 = book.questions_in(n).map(sheet_lines).sum();
+        if lines > SHEET_PAGE_LINES {
+            let pages = (lines / SHEET_PAGE_LINES).ceil();
+            out.push(
+                Diagnostic::warning(
+                    &level.origin.file,
+                    format!(
+                        "the level {n} sheet (sheets/{}.html) will not fit on one printed page: about {lines:.0} lines of questions for about {SHEET_PAGE_LINES:.0} on a page, so about {pages:.0} pages",
+                        level_stem(n)
+                    ),
+                )
+                .help(format!(
+                    "it still prints, repeating its header and footer on every page; to keep one page, split the level or shorten its questions' signals and red flags. The estimate: per question, its title (a line per 110 characters), the taller of its signals (a line per 70 characters each) and its red flags (a line per 55) column, and about 3 lines for the rating and notes; a page holds about {SHEET_PAGE_LINES:.0} lines"
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn question(title: &str, signals: &[&str], flags: &[&str]) -> Question {
+        let text = "---\nid: q\n---\n".to_string();
+        let yaml = format!(
+            "id: q\nlevel: 1\norder: 1\nquestion: {title:?}\nsignals: {signals:?}\nred_flags: {flags:?}\n"
+        );
+        Question {
+            meta: serde_yaml::from_str(&yaml).expect("meta"),
+            origin: crate::content::Origin {
+                file: Path::new("content/questions/q.md").to_path_buf(),
+                body_line: 4,
+            },
+            body_start: text.len(),
+            text,
+        }
+    }
+
+    #[test]
+    fn sheet_estimate_counts_wrapped_lines_of_the_taller_column() {
+        let short = question("Short?", &["a", "b"], &["c"]);
+        // 1 title line (1.25) + 2 signal lines + 4 items * 0.12 + 3.2
+        assert!((sheet_lines(&short) - (1.25 + 2.0 + 0.48 + 3.2)).abs() < 1e-9);
+        let long_signal = "x".repeat(141); // 3 lines at 70 characters
+        let wide = question("Short?", &[&long_signal], &["c", "d", "e", "f"]);
+        // signals 3 lines, flags 4 + the connection line = 5: the flags column counts
+        assert!((sheet_lines(&wide) - (1.25 + 5.0 + 0.72 + 3.2)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn level_sheet_page_budget_matches_the_measured_limit() {
+        // The generated 40-question bank of tests/browser prints five such questions on a
+        // Letter page: five must fit the budget, six must not.
+        let s = |k: u32| format!("L1Q{k:02}-S1 Names the claim to check and says which value is expected and where it comes from");
+        let f = "L1Q01-F1 Trusts the token because its signature is valid";
+        let q = question(
+            "L1Q01 How does the service validate a token whose claims were issued by another tenant?",
+            &[&s(1), &s(2), &s(3), &s(4)],
+            &[f, f],
+        );
+        let one = sheet_lines(&q);
+        assert!(5.0 * one <= SHEET_PAGE_LINES, "{one}");
+        assert!(6.0 * one > SHEET_PAGE_LINES, "{one}");
+    }
 }

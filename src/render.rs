@@ -1,7 +1,7 @@
 //! From a validated [`Book`] to the site's files, in memory: one function per page kind,
 //! templates from the theme, pages rendered in parallel. Writing them is `output`'s job.
 
-use crate::content::{Book, Origin, Question, QuestionMeta, level_stem, question_path};
+use crate::content::{Book, Origin, Question, QuestionMeta, Rating, level_stem, question_path};
 use crate::markdown::{self, Heading};
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -37,6 +37,8 @@ struct Site<'a> {
     authors: &'a [String],
     levels: Vec<NavLevel>,
     question_count: usize,
+    /// The guide's rating scale: every legend, sheet and the scorecard take it from here.
+    ratings: Vec<Rating>,
 }
 
 #[derive(Serialize, Clone)]
@@ -101,10 +103,20 @@ struct ListedQuestion {
     summary: String,
     signals: Vec<String>,
     red_flags: Vec<String>,
+    /// Rating anchors in scale order; empty when the question has none.
+    anchors: Vec<AnchorView>,
     /// Only on level pages and level sheets; the whole-bank pages do not show connections.
     #[serde(skip_serializing_if = "Option::is_none")]
     connects_to: Option<Vec<ConnectionView>>,
     url: String,
+}
+
+/// One rating anchor: the rating, its label from the guide's scale, and the example answer.
+#[derive(Serialize)]
+struct AnchorView {
+    value: u8,
+    label: String,
+    text: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -165,10 +177,13 @@ where
         Job::NotFound,
         Job::InterviewSheet,
         Job::Scorecard,
+        Job::Calibrate,
+        Job::Drill,
     ];
     for level in &book.levels {
         jobs.push(Job::Level(level.meta.level));
         jobs.push(Job::LevelSheet(level.meta.level));
+        jobs.push(Job::AnchorsSheet(level.meta.level));
     }
     for q in &book.questions {
         jobs.push(Job::Question(q));
@@ -245,7 +260,13 @@ pub fn pages_showing(
         .collect();
     let Some(q) = book.question(id) else {
         paths.extend(
-            ["index.html", "sheets/interview.html", "scorecard.html"]
+            [
+                "index.html",
+                "sheets/interview.html",
+                "scorecard.html",
+                "calibrate.html",
+                "drill.html",
+            ]
                 .into_iter()
                 .map(String::from),
         );
@@ -257,6 +278,7 @@ pub fn pages_showing(
     let calibration =
         title || previous.signals != now.signals || previous.red_flags != now.red_flags;
     let connections = title || previous.connections != now.connections;
+    let anchors = title || previous.anchors != now.anchors;
     let stem = level_stem(now.level);
     paths.insert(question_path(id));
     let mut add = |shown: bool, path: String| {
@@ -266,7 +288,10 @@ pub fn pages_showing(
     };
     add(title, "index.html".into());
     add(title, "sheets/interview.html".into());
-    add(calibration, "scorecard.html".into());
+    add(calibration || anchors, "scorecard.html".into());
+    add(calibration, "calibrate.html".into());
+    add(anchors, "drill.html".into());
+    add(anchors, format!("sheets/anchors-{stem}.html"));
     add(
         title || previous.summary != now.summary,
         format!("levels/{stem}.html"),
@@ -310,8 +335,11 @@ enum Job<'a> {
     NotFound,
     InterviewSheet,
     Scorecard,
+    Calibrate,
+    Drill,
     Level(u32),
     LevelSheet(u32),
+    AnchorsSheet(u32),
     Question(&'a Question),
 }
 
@@ -370,6 +398,19 @@ impl<'a> Renderer<'a> {
             }
         }
         let reading_order = reading_order(book, &levels, &nav_questions);
+        // A guide without `ratings:` still gets the severity model's four values, unlabelled
+        // (`check` warns about it); validation keeps a given scale to exactly 1, 2, 3, 4.
+        let ratings = if book.guide.ratings.is_empty() {
+            (1..=4)
+                .map(|value| Rating {
+                    value,
+                    label: String::new(),
+                    meaning: String::new(),
+                })
+                .collect()
+        } else {
+            book.guide.ratings.clone()
+        };
         let position = reading_order
             .iter()
             .enumerate()
@@ -388,6 +429,7 @@ impl<'a> Renderer<'a> {
                 authors: &book.config.book.authors,
                 levels,
                 question_count: book.questions.len(),
+                ratings,
             },
             label: book.config.test.label(),
             incoming,
@@ -412,7 +454,10 @@ impl<'a> Renderer<'a> {
             "404.html" => Job::NotFound,
             "sheets/interview.html" => Job::InterviewSheet,
             "scorecard.html" => Job::Scorecard,
+            "calibrate.html" => Job::Calibrate,
+            "drill.html" => Job::Drill,
             p if p.starts_with("levels/") => Job::Level(level("levels/")?),
+            p if p.starts_with("sheets/anchors-") => Job::AnchorsSheet(level("sheets/anchors-")?),
             p if p.starts_with("sheets/") => Job::LevelSheet(level("sheets/")?),
             p => Job::Question(
                 self.book
@@ -445,6 +490,8 @@ impl<'a> Renderer<'a> {
                 self.render_page("page.html", "guide.html", &self.book.guide.title, |ctx| {
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
+                    // The guide ends with the rating scale its severity model refers to.
+                    ctx.insert("rating_scale", &self.book.guide.ratings);
                 })
             }
             Job::Search => self.render_page("search.html", "search.html", "Search", |_| {}),
@@ -462,7 +509,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Job::Scorecard => {
-                let data = self.scorecard_data();
+                let data = self.scorecard_data(false);
                 self.render_page(
                     "scorecard.html",
                     "scorecard.html",
@@ -473,6 +520,9 @@ impl<'a> Renderer<'a> {
                     },
                 )
             }
+            Job::Calibrate => self.calibrate_page(),
+            Job::Drill => self.drill_page(),
+            Job::AnchorsSheet(n) => self.anchors_sheet(*n),
             Job::Level(n) | Job::LevelSheet(n) => {
                 let level = self.book.level(*n).expect("validated level");
                 let nav = self
@@ -614,9 +664,25 @@ impl<'a> Renderer<'a> {
             summary: inline(&m.summary),
             signals: m.signals.iter().map(|s| inline(s)).collect(),
             red_flags: m.red_flags.iter().map(|s| inline(s)).collect(),
+            anchors: self.anchors_of(m),
             connects_to: with_connections.then(|| self.connections_of(q)),
             url: question_path(&m.id),
         }
+    }
+
+    /// A question's anchors in scale order, labelled from the guide's scale.
+    fn anchors_of(&self, m: &QuestionMeta) -> Vec<AnchorView> {
+        self.site
+            .ratings
+            .iter()
+            .filter_map(|r| {
+                Some(AnchorView {
+                    value: r.value,
+                    label: r.label.clone(),
+                    text: inline(m.anchors.get(&r.value)?),
+                })
+            })
+            .collect()
     }
 
     fn connections_of(&self, q: &Question) -> Vec<ConnectionView> {
@@ -658,13 +724,58 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// What the scorecard script needs, as JSON safe to embed in a `<script>` element.
-    fn scorecard_data(&self) -> String {
+    /// The calibration session page: loads exported scorecards in the browser.
+    fn calibrate_page(&self) -> Result<OutputFile, RenderError> {
+        let data = self.scorecard_data(false);
+        self.render_page(
+            "calibrate.html",
+            "calibrate.html",
+            "Calibration session",
+            |ctx| ctx.insert("scorecard_data", &data),
+        )
+    }
+
+    /// The calibration drill: rate a level's anchors without seeing their ratings.
+    fn drill_page(&self) -> Result<OutputFile, RenderError> {
+        let data = self.scorecard_data(true);
+        self.render_page("drill.html", "drill.html", "Calibration drill", |ctx| {
+            ctx.insert("scorecard_data", &data)
+        })
+    }
+
+    /// A level's printable anchors sheet: each question's example answer for every rating.
+    fn anchors_sheet(&self, n: u32) -> Result<OutputFile, RenderError> {
+        let nav = self
+            .site
+            .levels
+            .iter()
+            .find(|l| l.number == n)
+            .expect("validated level");
+        self.render_page(
+            "sheet-anchors.html",
+            &format!("sheets/anchors-{}.html", level_stem(n)),
+            &format!("Level {n} rating anchors"),
+            |ctx| {
+                ctx.insert("level", nav);
+                let questions: Vec<ListedQuestion> = self
+                    .book
+                    .questions_in(n)
+                    .map(|q| self.listed(q, false))
+                    .collect();
+                ctx.insert("questions", &questions);
+            },
+        )
+    }
+
+    /// What the scorecard, calibration and drill scripts need, as JSON safe to embed in a
+    /// `<script>` element. Anchors only when asked: the drill is the only script using them.
+    fn scorecard_data(&self, with_anchors: bool) -> String {
         // Borrowed views serialized straight to text: a `serde_json::Value` tree of every
         // question was a large transient at 10,000 questions.
         #[derive(Serialize)]
         struct Data<'a> {
             book: &'a str,
+            ratings: &'a [Rating],
             levels: Vec<LevelData<'a>>,
             questions: Vec<QuestionData<'a>>,
         }
@@ -678,12 +789,18 @@ impl<'a> Renderer<'a> {
         struct QuestionData<'a> {
             id: &'a str,
             level: u32,
+            order: u32,
             question: &'a str,
             signals: &'a [String],
             red_flags: &'a [String],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            question_html: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            anchors: Option<Vec<AnchorView>>,
         }
         let data = Data {
             book: &self.book.config.book.title,
+            ratings: &self.site.ratings,
             levels: self
                 .book
                 .levels
@@ -701,9 +818,12 @@ impl<'a> Renderer<'a> {
                 .map(|q| QuestionData {
                     id: &q.meta.id,
                     level: q.meta.level,
+                    order: q.meta.order,
                     question: &q.meta.question,
                     signals: &q.meta.signals,
                     red_flags: &q.meta.red_flags,
+                    question_html: with_anchors.then(|| inline(&q.meta.question)),
+                    anchors: with_anchors.then(|| self.anchors_of(&q.meta)),
                 })
                 .collect(),
         };

@@ -22,10 +22,20 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "search.html",
     "404.html",
     "scorecard.html",
+    "calibrate.html",
+    "drill.html",
+    "sheet-anchors.html",
 );
 
 /// Static files, copied to `assets/`.
-const STATIC: &[(&str, &str)] = embed!("style.css", "highlight.css", "handbook.js", "scorecard.js");
+const STATIC: &[(&str, &str)] = embed!(
+    "style.css",
+    "highlight.css",
+    "handbook.js",
+    "scorecard.js",
+    "calibrate.js",
+    "drill.js",
+);
 
 /// The theme in use: its name and the book directory that may override it.
 #[derive(Debug, Clone)]

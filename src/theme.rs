@@ -25,6 +25,8 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "calibrate.html",
     "drill.html",
     "sheet-anchors.html",
+    "partials/heading.html",
+    "partials/code.html",
 );
 
 /// Static files, copied to `assets/`.
@@ -35,6 +37,7 @@ const STATIC: &[(&str, &str)] = embed!(
     "scorecard.js",
     "calibrate.js",
     "drill.js",
+    "theme-init.js",
 );
 
 /// The theme in use: its name and the book directory that may override it.
@@ -85,6 +88,11 @@ impl Theme {
             .iter()
             .map(|(name, embedded)| Ok((*name, self.file(name, embedded)?.into_bytes())))
             .collect()
+    }
+
+    /// The names of the static files, in the order [`Theme::static_files`] returns them.
+    pub fn asset_names(&self) -> Vec<&'static str> {
+        STATIC.iter().map(|(name, _)| *name).collect()
     }
 
     /// Files the watcher should react to.

@@ -1,41 +1,54 @@
 //! `check`'s warnings: each case in tests/fixtures/warnings/<case>/ holds the files that change
-//! the good fixture and `expected.txt`, lines that must all appear in the output. A warning
-//! does not fail `check`, fails `check --deny-warnings`, and is not reported on the good
-//! fixture itself.
+//! the good fixture, and its exact output is the snapshot tests/snapshots/lint__<case>.snap
+//! (review changes with `cargo insta review`). A warning does not fail `check` or `build`,
+//! fails `check --deny-warnings`, and is not in the good fixture's own output.
 
 mod common;
 use common::*;
 
-#[test]
-fn every_warning_fixture_warns_without_failing() {
+fn warning_case(case: &str, headline: &str) {
     let baseline = text(&handbook(&["check", "."], good_book().path()));
-    let cases: Vec<String> = std::fs::read_dir(fixture("warnings"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
-    assert!(cases.len() >= 3, "fixtures missing: {cases:?}");
-    for case in cases {
-        let expected = read(&fixture("warnings").join(&case).join("expected.txt"));
-        let book = good_book();
-        copy_dir(&fixture("warnings").join(&case), book.path());
-        std::fs::remove_file(book.path().join("expected.txt")).expect("expected.txt copied");
-        let out = handbook(&["check", "."], book.path());
-        let t = text(&out);
-        assert!(out.status.success(), "{case}: a warning failed check\n{t}");
-        assert!(!t.contains("panicked"), "{case}: panic\n{t}");
-        let lines: Vec<&str> = expected.lines().filter(|l| !l.is_empty()).collect();
-        for line in &lines {
-            assert!(t.contains(line), "{case}: expected `{line}` in:\n{t}");
+    assert!(
+        !baseline.contains(headline),
+        "{case}: the good fixture already warns `{headline}`:\n{baseline}"
+    );
+    let book = good_book();
+    copy_dir(&fixture("warnings").join(case), book.path());
+    let check = handbook(&["check", "."], book.path());
+    let t = text(&check);
+    assert!(check.status.success(), "{case}: a warning failed check\n{t}");
+    assert!(t.contains(headline), "{case}: expected `{headline}` in:\n{t}");
+    insta::assert_snapshot!(case, t);
+    let denied = handbook(&["check", ".", "--deny-warnings"], book.path());
+    assert_eq!(denied.status.code(), Some(1), "{case}: --deny-warnings");
+    let built = handbook(&["build", "."], book.path());
+    assert!(built.status.success(), "{case}: build\n{}", text(&built));
+}
+
+macro_rules! warnings {
+    ($($name:ident => $case:literal, $headline:literal),* $(,)?) => {
+        $(#[test] fn $name() { warning_case($case, $headline); })*
+
+        /// Every fixture folder has its test above.
+        #[test]
+        fn every_warning_fixture_has_a_test() {
+            let mut cases: Vec<String> = std::fs::read_dir(fixture("warnings"))
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect();
+            cases.sort();
+            let mut listed = vec![$($case),*];
+            listed.sort();
+            assert_eq!(cases, listed, "add a line to `warnings!` for each fixture");
         }
-        assert!(
-            lines.iter().any(|l| !baseline.contains(l)),
-            "{case}: the good fixture already reports all of it:\n{baseline}"
-        );
-        let denied = handbook(&["check", ".", "--deny-warnings"], book.path());
-        assert_eq!(denied.status.code(), Some(1), "{case}: --deny-warnings");
-        // A warning never stops a build.
-        let built = handbook(&["build", "."], book.path());
-        assert!(built.status.success(), "{case}: build\n{}", text(&built));
-    }
+    };
+}
+
+warnings! {
+    // first-question.md without its anchors (the good fixture's second question has none
+    // either, so the headline is checked with the file it names).
+    no_anchors => "no-anchors", "--> content/questions/first-question.md:2:1",
+    no_rating_scale => "no-rating-scale", "the guide defines no rating scale",
+    long_level_sheet => "long-level-sheet", "the level 2 sheet (sheets/level-2.html) will not fit on one printed page",
 }

@@ -114,7 +114,8 @@
       var section = document.getElementById('sc-level-' + n);
       var locked = n > open;
       section.classList.toggle('is-locked', locked);
-      section.querySelector('.sc-lock').hidden = !(locked && !hasMarks(n));
+      var lock = section.querySelector('.sc-lock'); // level 1 has none: it is never locked
+      if (lock) lock.hidden = !(locked && !hasMarks(n));
       section.querySelector('.sc-past').hidden = !(locked && hasMarks(n));
       section.querySelector('.sc-level-fields').disabled = locked;
       var j = r.levels[i];

@@ -98,24 +98,29 @@ fn line_of(text: &str, needle: &str) -> (usize, usize) {
         .unwrap_or((1, 1))
 }
 
-/// What a printed page of a level sheet holds, in text lines of the sheet's small print: the
-/// height of a Letter page (the shorter of A4 and Letter) less the sheet's header and footer,
-/// measured in Chromium with the default theme (858 CSS px at 12 px a line).
-const SHEET_PAGE_LINES: f64 = 71.0;
+/// What a printed page of a level sheet holds, in text lines of the sheet's small print (12 CSS
+/// px): a Letter page (the shorter of A4 and Letter, 980 px inside the 10 mm margins) less
+/// the sheet's header, footer and result line (122 px), as measured in Chromium with the
+/// default theme.
+const SHEET_PAGE_LINES: f64 = 71.5;
 
 /// The estimated height of a question on a level sheet, in lines (see [`SHEET_PAGE_LINES`]).
-/// Measured on the JWT book's sheets at A4 width: the title wraps at about 110 characters and
-/// counts 1.25 lines a line; a signal wraps at about 70 characters, a red flag at about 57
-/// (its column is narrower); the taller column counts; each item adds a little spacing; the
-/// rating line, the notes line and the rule add about 3.2 lines.
+/// Fitted to the JWT book's sheets measured in Chromium at A4 width (within 2 lines a level):
+/// the title wraps at about 100 characters, its lines 1.25 lines high; a signal wraps at about
+/// 75 characters, a red flag at about 55 (its column is narrower, and holds the "connected to
+/// another level" line too); the taller column counts, each of its items adding 0.125 for
+/// spacing; the rating line, the notes line and the rule take 3.1.
 fn sheet_lines(q: &Question) -> f64 {
     let wrap = |text: &str, width: usize| text.chars().count().div_ceil(width).max(1);
-    let title = wrap(&q.meta.question, 110) as f64 * 1.25;
-    let signals: usize = q.meta.signals.iter().map(|s| wrap(s, 70)).sum();
-    // The red flags column also holds the "connected to another level" line.
+    let title = wrap(&q.meta.question, 100) as f64 * 1.25;
+    let signals: usize = q.meta.signals.iter().map(|s| wrap(s, 75)).sum();
     let flags: usize = q.meta.red_flags.iter().map(|s| wrap(s, 55)).sum::<usize>() + 1;
-    let items = (q.meta.signals.len() + q.meta.red_flags.len() + 1) as f64;
-    title + signals.max(flags) as f64 + 0.12 * items + 3.2
+    let (column, items) = if signals >= flags {
+        (signals, q.meta.signals.len())
+    } else {
+        (flags, q.meta.red_flags.len() + 1)
+    };
+    title + column as f64 + 0.125 * items as f64 + 3.1
 }
 
 /// A level sheet should fit one printed page; longer ones print on several, each with the
@@ -126,16 +131,17 @@ fn sheets_fit(book: &Book, out: &mut Vec<Diagnostic>) {
         let lines: f64 = book.questions_in(n).map(sheet_lines).sum();
         if lines > SHEET_PAGE_LINES {
             let pages = (lines / SHEET_PAGE_LINES).ceil();
+            let page = SHEET_PAGE_LINES.floor();
             out.push(
                 Diagnostic::warning(
                     &level.origin.file,
                     format!(
-                        "the level {n} sheet (sheets/{}.html) will not fit on one printed page: about {lines:.0} lines of questions for about {SHEET_PAGE_LINES:.0} on a page, so about {pages:.0} pages",
+                        "the level {n} sheet (sheets/{}.html) will not fit on one printed page: about {lines:.0} lines of questions for about {page} on a page, so about {pages:.0} pages",
                         level_stem(n)
                     ),
                 )
                 .help(format!(
-                    "it still prints, repeating its header and footer on every page; to keep one page, split the level or shorten its questions' signals and red flags. The estimate: per question, its title (a line per 110 characters), the taller of its signals (a line per 70 characters each) and its red flags (a line per 55) column, and about 3 lines for the rating and notes; a page holds about {SHEET_PAGE_LINES:.0} lines"
+                    "it still prints, repeating its header and footer on every page; to keep one page, split the level or shorten its questions' signals and red flags. The estimate: per question, its title (a line per 100 characters), the taller of its signals (a line per 75 characters each) and its red flags (a line per 55) column, and about 3 lines for the rating and notes; a page holds about {page} lines"
                 )),
             );
         }
@@ -166,12 +172,12 @@ mod tests {
     #[test]
     fn sheet_estimate_counts_wrapped_lines_of_the_taller_column() {
         let short = question("Short?", &["a", "b"], &["c"]);
-        // 1 title line (1.25) + 2 signal lines + 4 items * 0.12 + 3.2
-        assert!((sheet_lines(&short) - (1.25 + 2.0 + 0.48 + 3.2)).abs() < 1e-9);
-        let long_signal = "x".repeat(141); // 3 lines at 70 characters
+        // 1 title line (1.25) + 2 signal lines + 2 items * 0.125 + 3.1
+        assert!((sheet_lines(&short) - (1.25 + 2.0 + 0.25 + 3.1)).abs() < 1e-9);
+        let long_signal = "x".repeat(151); // 3 lines at 75 characters
         let wide = question("Short?", &[&long_signal], &["c", "d", "e", "f"]);
         // signals 3 lines, flags 4 + the connection line = 5: the flags column counts
-        assert!((sheet_lines(&wide) - (1.25 + 5.0 + 0.72 + 3.2)).abs() < 1e-9);
+        assert!((sheet_lines(&wide) - (1.25 + 5.0 + 0.625 + 3.1)).abs() < 1e-9);
     }
 
     #[test]

@@ -46,9 +46,9 @@ macro_rules! warnings {
 }
 
 warnings! {
-    // first-question.md without its anchors (the good fixture's second question has none
+    // deeper-question.md without its anchors (the good fixture's other questions have none
     // either, so the headline is checked with the file it names).
-    no_anchors => "no-anchors", "--> content/questions/first-question.md:2:1",
+    no_anchors => "no-anchors", "--> content/questions/deeper-question.md:2:1",
     no_rating_scale => "no-rating-scale", "the guide defines no rating scale",
     long_level_sheet => "long-level-sheet", "the level 2 sheet (sheets/level-2.html) will not fit on one printed page",
 }

@@ -23,6 +23,7 @@ fn every_page_kind_main_element() {
         ("guide", "guide.html"),
         ("level", "levels/level-1.html"),
         ("question", "questions/first-question.html"),
+        ("question_with_anchors", "questions/deeper-question.html"),
         ("level_sheet", "sheets/level-1.html"),
         ("interview_sheet", "sheets/interview.html"),
         ("scorecard", "scorecard.html"),

@@ -95,8 +95,7 @@
     document.getElementById('drill-summary').hidden = false;
   }
 
-  document.getElementById('drill-setup').addEventListener('submit', function (ev) {
-    ev.preventDefault();
+  document.getElementById('drill-start').addEventListener('click', function () {
     start(Number(document.getElementById('drill-level').value));
   });
   checkButton.addEventListener('click', check);

@@ -2,9 +2,9 @@
 //! would ask a contributor to fix.
 
 use crate::content::{Book, Question};
-use crate::site::level_stem;
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
+use crate::site::level_stem;
 
 pub fn lint(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -184,7 +184,11 @@ mod tests {
     fn level_sheet_page_budget_matches_the_measured_limit() {
         // The generated 40-question bank of tests/browser prints five such questions on a
         // Letter page: five must fit the budget, six must not.
-        let s = |k: u32| format!("L1Q{k:02}-S1 Names the claim to check and says which value is expected and where it comes from");
+        let s = |k: u32| {
+            format!(
+                "L1Q{k:02}-S1 Names the claim to check and says which value is expected and where it comes from"
+            )
+        };
         let f = "L1Q01-F1 Trusts the token because its signature is valid";
         let q = question(
             "L1Q01 How does the service validate a token whose claims were issued by another tenant?",

@@ -16,8 +16,14 @@ fn warning_case(case: &str, headline: &str) {
     copy_dir(&fixture("warnings").join(case), book.path());
     let check = handbook(&["check", "."], book.path());
     let t = text(&check);
-    assert!(check.status.success(), "{case}: a warning failed check\n{t}");
-    assert!(t.contains(headline), "{case}: expected `{headline}` in:\n{t}");
+    assert!(
+        check.status.success(),
+        "{case}: a warning failed check\n{t}"
+    );
+    assert!(
+        t.contains(headline),
+        "{case}: expected `{headline}` in:\n{t}"
+    );
     insta::assert_snapshot!(case, t);
     let denied = handbook(&["check", ".", "--deny-warnings"], book.path());
     assert_eq!(denied.status.code(), Some(1), "{case}: --deny-warnings");

@@ -190,9 +190,13 @@ impl<'a> Renderer<'a> {
             }
             Route::Calibrate => {
                 let data = exports::scorecard_data(book, self.shared.site.ratings, false);
-                self.render_page("calibrate.html", route, path, "Calibration session", |ctx| {
-                    ctx.insert("scorecard_data", &data)
-                })
+                self.render_page(
+                    "calibrate.html",
+                    route,
+                    path,
+                    "Calibration session",
+                    |ctx| ctx.insert("scorecard_data", &data),
+                )
             }
             Route::Drill => {
                 let data = exports::scorecard_data(book, self.shared.site.ratings, true);

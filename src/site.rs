@@ -82,6 +82,9 @@ pub struct Site {
     /// Per question (book order): the questions connecting to it.
     backlinks: Vec<Vec<Backlink>>,
     titles: Vec<Title>,
+    /// Per question: its number within its level (1, 2, 3...), the one numbering every page
+    /// shows. `order` only sorts: with gaps (1, 2, 5) the third question is still 3.
+    numbers: Vec<u32>,
 }
 
 /// `level-N`, the file stem of level N's page and sheet.
@@ -183,6 +186,13 @@ impl Site {
             }
         }
         let titles = book.questions.iter().map(title_of).collect();
+        let mut numbers = Vec::with_capacity(book.questions.len());
+        let mut counts: HashMap<u32, u32> = HashMap::new();
+        for q in &book.questions {
+            let n = counts.entry(q.meta.level).or_insert(0);
+            *n += 1;
+            numbers.push(*n);
+        }
         Site {
             routes,
             paths,
@@ -191,6 +201,7 @@ impl Site {
             position,
             backlinks,
             titles,
+            numbers,
         }
     }
 
@@ -235,6 +246,11 @@ impl Site {
     /// Question `i`'s title, rendered.
     pub fn title(&self, i: usize) -> &Title {
         &self.titles[i]
+    }
+
+    /// Question `i`'s number within its level, as every page shows it.
+    pub fn number(&self, i: usize) -> u32 {
+        self.numbers[i]
     }
 
     /// Resolves a link written in the content file `from` (relative to the book root).

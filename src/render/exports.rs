@@ -86,7 +86,7 @@ pub fn questions_json(book: &Book, site: &Site) -> String {
 /// What the scorecard, calibration and drill scripts need, as JSON safe to embed in a
 /// `<script>` element: the book's title, the rating scale, the levels and the questions.
 /// Anchors only when asked: the drill is the only script using them.
-pub fn scorecard_data(book: &Book, ratings: &[Rating], with_anchors: bool) -> String {
+pub fn scorecard_data(book: &Book, site: &Site, ratings: &[Rating], with_anchors: bool) -> String {
     // Borrowed views serialized straight to text: a `serde_json::Value` tree of every
     // question was a large transient at 10,000 questions.
     #[derive(Serialize)]
@@ -134,7 +134,7 @@ pub fn scorecard_data(book: &Book, ratings: &[Rating], with_anchors: bool) -> St
             .map(|(i, q)| QuestionData {
                 id: &q.meta.id,
                 level: q.meta.level,
-                order: q.meta.order,
+                order: site.number(i),
                 question: &q.meta.question,
                 signals: &q.meta.signals,
                 red_flags: &q.meta.red_flags,

@@ -176,7 +176,8 @@ impl<'a> Renderer<'a> {
                 |ctx| ctx.insert("questions", &views::all_listed(book, self.site)),
             ),
             Route::Scorecard => {
-                let data = exports::scorecard_data(book, self.shared.site.ratings, false);
+                let data =
+                    exports::scorecard_data(book, self.site, self.shared.site.ratings, false);
                 self.render_page(
                     "scorecard.html",
                     route,
@@ -189,7 +190,8 @@ impl<'a> Renderer<'a> {
                 )
             }
             Route::Calibrate => {
-                let data = exports::scorecard_data(book, self.shared.site.ratings, false);
+                let data =
+                    exports::scorecard_data(book, self.site, self.shared.site.ratings, false);
                 self.render_page(
                     "calibrate.html",
                     route,
@@ -199,7 +201,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Route::Drill => {
-                let data = exports::scorecard_data(book, self.shared.site.ratings, true);
+                let data = exports::scorecard_data(book, self.site, self.shared.site.ratings, true);
                 self.render_page("drill.html", route, path, "Calibration drill", |ctx| {
                     ctx.insert("scorecard_data", &data)
                 })

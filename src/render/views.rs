@@ -46,6 +46,7 @@ pub struct LevelWithQuestions<'a> {
 pub struct NavQuestion {
     pub id: String,
     pub level: u32,
+    /// The question's number within its level (not the raw `order`, which only sorts).
     pub order: u32,
     pub question: String,
     pub question_html: String,
@@ -76,6 +77,7 @@ pub struct QuestionView {
 pub struct ListedQuestion {
     pub id: String,
     pub level: u32,
+    /// The question's number within its level (not the raw `order`, which only sorts).
     pub order: u32,
     pub question: String,
     pub question_html: String,
@@ -146,7 +148,7 @@ impl<'a> Shared<'a> {
                     .map(|(i, q)| NavQuestion {
                         id: q.meta.id.clone(),
                         level: q.meta.level,
-                        order: q.meta.order,
+                        order: site.number(i),
                         question: site.title(i).text.clone(),
                         question_html: site.title(i).html.clone(),
                         url: site.path(Route::Question(i)).to_string(),
@@ -181,7 +183,7 @@ pub fn listed(book: &Book, site: &Site, i: usize, with_connections: bool) -> Lis
     ListedQuestion {
         id: m.id.clone(),
         level: m.level,
-        order: m.order,
+        order: site.number(i),
         question: site.title(i).text.clone(),
         question_html: site.title(i).html.clone(),
         summary: inline(&m.summary),

@@ -60,6 +60,14 @@ follow_ups:
   - "TODO: a follow-up question?"
 # Other questions a strong candidate connects this one to (their ids), and why.
 connections: []
+# What a candidate at each rating says, in their own voice (two or three sentences each):
+# 1 the most common misconception, 2 the right direction with a gap, 3 correct and confident,
+# 4 also why, connected to another level. All four, or remove the key.
+anchors:
+  1: "TODO: the misconception interviewers meet most"
+  2: "TODO: the right direction, with a gap in the essentials"
+  3: "TODO: a correct and confident answer"
+  4: "TODO: a 3 that also says why and connects to another level"
 # Where a reader can check the answer: the documents and sections it relies on.
 sources:
   - title: "TODO: the document and section that back the answer"
@@ -96,6 +104,11 @@ red_flags:
 follow_ups:
   - "Which of these would you use for a counter that must never exceed its maximum?"
 connections: []
+anchors:
+  1: "Overflow is undefined behaviour in Rust, as in C: the compiler may assume it never happens, so anything can come out."
+  2: "It wraps around to a small number. I would add a check before the addition if it mattered."
+  3: "With overflow checks on, the default in debug builds, `250u8 + 10` panics; with them off, as in release builds by default, it wraps to 4. When I need one behaviour I write `checked_add`, `wrapping_add` or `saturating_add`."
+  4: "Rust treats overflow as a bug whatever the profile; only whether it is caught changes, so I never rely on the release-mode wrap. A counter that must stop at its maximum says so with `saturating_add`, and where a silent wrap is worse than a crash I turn overflow checks on in release too."
 sources:
   - title: "The Rust Reference: integer overflow"
     url: "https://doc.rust-lang.org/reference/behavior-not-considered-unsafe.html#integer-overflow"
@@ -223,7 +236,7 @@ edition = "2024"
     )?;
     write_new(
         &dir.join("content/guide.md"),
-        "---\ntitle: How to use this bank\n---\n\nStart at level 1 with every candidate. Go deeper only after confident answers; never skip ahead.\nA level's red flag ends the climb. Strong candidates connect answers across levels.\nUse the bank to calibrate, not as a checklist: the depth of an explanation matters more than the answer.\n",
+        "---\ntitle: How to use this bank\nratings:\n  - value: 1\n    label: \"wrong, or a red flag\"\n    meaning: \"No answer, a wrong answer, or one of the question's red flags.\"\n  - value: 2\n    label: \"partial\"\n    meaning: \"The right direction with a gap in the essentials, or reached only with prompting.\"\n  - value: 3\n    label: \"correct and confident\"\n    meaning: \"Correct without prompting; covers what a strong answer shows.\"\n  - value: 4\n    label: \"deep\"\n    meaning: \"A 3 that also explains why, and connects to another level unprompted.\"\n---\n\nStart at level 1 with every candidate. Go deeper only after confident answers; never skip ahead.\nA level's red flag ends the climb. Strong candidates connect answers across levels.\nUse the bank to calibrate, not as a checklist: the depth of an explanation matters more than the answer.\n",
     )?;
     write_new(
         &dir.join("content/levels/level-1.md"),

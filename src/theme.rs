@@ -27,6 +27,9 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "search.html",
     "404.html",
     "scorecard.html",
+    "calibrate.html",
+    "drill.html",
+    "sheet-anchors.html",
     "partials/heading.html",
     "partials/code.html",
 );
@@ -37,7 +40,9 @@ const STATIC: &[(&str, &str)] = embed!(
     "highlight.css",
     "handbook.js",
     "scorecard.js",
-    "theme-init.js"
+    "calibrate.js",
+    "drill.js",
+    "theme-init.js",
 );
 
 /// The interface words in English; see the file for how a book translates them.

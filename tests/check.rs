@@ -95,6 +95,7 @@ macro_rules! broken {
 
 broken! {
     bad_book_toml => "bad-book-toml",
+    bad_rating_scale => "bad-rating-scale",
     bad_yaml => "bad-yaml",
     broken_question_linked => "broken-question-linked",
     dead_connection => "dead-connection",

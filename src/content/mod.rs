@@ -336,6 +336,7 @@ pub fn load(root: &Path) -> Loaded {
     };
     validate::levels(&mut book, levels, &mut diags);
     validate::questions(&mut book, &mut diags);
+    validate::ratings(&book, &mut diags);
     book.index_questions();
     validate::links(&book, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {

@@ -110,6 +110,40 @@ pub fn is_kebab(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The guide's rating scale, when given, is the severity model's: values 1, 2, 3, 4 in that
+/// order, each with a label (the scorecard computes passes from the values 1 and 2, and anchors
+/// are keyed 1 to 4).
+pub fn ratings(book: &Book, diags: &mut Vec<Diagnostic>) {
+    let scale = &book.guide.ratings;
+    if scale.is_empty() {
+        return;
+    }
+    let values: Vec<u8> = scale.iter().map(|r| r.value).collect();
+    let unlabelled: Vec<String> = scale
+        .iter()
+        .filter(|r| r.label.trim().is_empty())
+        .map(|r| r.value.to_string())
+        .collect();
+    let message = if values != [1, 2, 3, 4] {
+        format!(
+            "the rating scale has the values {:?}; it must be 1, 2, 3, 4 in that order",
+            values
+        )
+    } else if !unlabelled.is_empty() {
+        format!("rating {} has an empty label", unlabelled.join(", "))
+    } else {
+        return;
+    };
+    let file = book.guide.origin.file.as_path();
+    let text = std::fs::read_to_string(book.root.join(file)).unwrap_or_default();
+    let (l, c) = line_of(&text, "ratings:", 2);
+    diags.push(
+        Diagnostic::error(file, message).at(&text, l, c).help(
+            "list `- value: N`, `label:` and `meaning:` for each rating 1 to 4 (the guide's severity model rates on exactly these four)",
+        ),
+    );
+}
+
 pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
     let ids: BTreeSet<String> = book.questions.iter().map(|q| q.meta.id.clone()).collect();
     let mut seen_ids: BTreeMap<&str, &Path> = BTreeMap::new();
@@ -396,6 +430,9 @@ fn describe(book: &Book, site: &Site, route: Route) -> String {
         Route::NotFound => "the page-not-found page".into(),
         Route::Scorecard => "the scorecard".into(),
         Route::InterviewSheet => "the interview sheet".into(),
+        Route::Calibrate => "the calibration page".into(),
+        Route::Drill => "the rating drill".into(),
+        Route::AnchorsSheet(n) => format!("the rating anchors sheet of level {n}"),
         Route::Level(n) => format!(
             "the page of level {n} (from content/levels/{}.md)",
             level_stem(n)

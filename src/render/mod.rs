@@ -182,6 +182,8 @@ impl<'a> Renderer<'a> {
                 self.render_page("page.html", route, path, &book.guide.title, |ctx| {
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
+                    // The guide ends with the rating scale its severity model refers to.
+                    ctx.insert("rating_scale", &book.guide.ratings);
                 })
             }
             Route::Search => {
@@ -200,7 +202,8 @@ impl<'a> Renderer<'a> {
                 |ctx| ctx.insert("questions", &views::all_listed(book, self.site)),
             ),
             Route::Scorecard => {
-                let data = exports::scorecard_data(book);
+                let data =
+                    exports::scorecard_data(book, self.site, self.shared.site.ratings, false);
                 self.render_page(
                     "scorecard.html",
                     route,
@@ -211,6 +214,39 @@ impl<'a> Renderer<'a> {
                         ctx.insert("scorecard_data", &data);
                     },
                 )
+            }
+            Route::Calibrate => {
+                let data =
+                    exports::scorecard_data(book, self.site, self.shared.site.ratings, false);
+                self.render_page(
+                    "calibrate.html",
+                    route,
+                    path,
+                    self.word("calibration_session"),
+                    |ctx| ctx.insert("scorecard_data", &data),
+                )
+            }
+            Route::Drill => {
+                let data = exports::scorecard_data(book, self.site, self.shared.site.ratings, true);
+                self.render_page(
+                    "drill.html",
+                    route,
+                    path,
+                    self.word("calibration_drill"),
+                    |ctx| ctx.insert("scorecard_data", &data),
+                )
+            }
+            Route::AnchorsSheet(n) => {
+                let nav = self.shared.level(n).expect("every level has a nav entry");
+                let title = fill(self.word("level_anchors_title"), &[("n", &n.to_string())]);
+                self.render_page("sheet-anchors.html", route, path, &title, |ctx| {
+                    ctx.insert("level", nav);
+                    let questions: Vec<ListedQuestion> = (0..book.questions.len())
+                        .filter(|&i| book.questions[i].meta.level == n)
+                        .map(|i| views::listed(book, self.site, i, false))
+                        .collect();
+                    ctx.insert("questions", &questions);
+                })
             }
             Route::Level(n) | Route::LevelSheet(n) => {
                 let level = book.level(n).expect("a route names a level of the book");

@@ -149,10 +149,63 @@ fn sheets_fit(book: &Book, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The `TODO` placeholders `handbook new question` writes, wherever one is left in a file (front
+/// matter or prose; code blocks are the author's business and are skipped).
+fn placeholders(text: &str, origin: &Origin, out: &mut Vec<Diagnostic>) {
+    let mut fence: Option<&str> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match fence {
+            Some(open) => {
+                if trimmed.starts_with(open) {
+                    fence = None;
+                }
+                continue;
+            }
+            None => {
+                if let Some(open) = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f)) {
+                    fence = Some(open);
+                    continue;
+                }
+            }
+        }
+        let Some(col) = find_word(line, "TODO") else {
+            continue;
+        };
+        out.push(
+            Diagnostic::warning(&origin.file, "placeholder `TODO` left in the file")
+                .at(text, i + 1, line[..col].chars().count() + 1)
+                .help("replace it with the real text: `handbook new question` writes placeholders for every field"),
+        );
+    }
+}
+
+/// Byte offset of `word` in `line` where it stands as a whole word.
+fn find_word(line: &str, word: &str) -> Option<usize> {
+    line.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn placeholders_are_found_in_prose_and_front_matter_not_in_code() {
+        let text = "---\nsummary: \"TODO: say it\"\n---\n\nTODOS and MYTODO are words.\n\n```rust\n// TODO: fine in code\n```\n\nStill TODO.\n";
+        let origin = Origin {
+            file: "content/questions/q.md".into(),
+            body_line: 4,
+        };
+        let mut out = Vec::new();
+        placeholders(text, &origin, &mut out);
+        let at: Vec<(usize, usize)> = out.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(2, 11), (11, 7)]);
+    }
 
     fn question(title: &str, signals: &[&str], flags: &[&str]) -> Question {
         let text = "---\nid: q\n---\n".to_string();
@@ -200,44 +253,4 @@ mod tests {
         assert!(5.0 * one <= SHEET_PAGE_LINES, "{one}");
         assert!(6.0 * one > SHEET_PAGE_LINES, "{one}");
     }
-}
-
-/// The `TODO` placeholders `handbook new question` writes, wherever one is left in a file (front
-/// matter or prose; code blocks are the author's business and are skipped).
-fn placeholders(text: &str, origin: &Origin, out: &mut Vec<Diagnostic>) {
-    let mut fence: Option<&str> = None;
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        match fence {
-            Some(open) => {
-                if trimmed.starts_with(open) {
-                    fence = None;
-                }
-                continue;
-            }
-            None => {
-                if let Some(open) = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f)) {
-                    fence = Some(open);
-                    continue;
-                }
-            }
-        }
-        let Some(col) = find_word(line, "TODO") else {
-            continue;
-        };
-        out.push(
-            Diagnostic::warning(&origin.file, "placeholder `TODO` left in the file")
-                .at(text, i + 1, line[..col].chars().count() + 1)
-                .help("replace it with the real text: `handbook new question` writes placeholders for every field"),
-        );
-    }
-}
-
-/// Byte offset of `word` in `line` where it stands as a whole word.
-fn find_word(line: &str, word: &str) -> Option<usize> {
-    line.match_indices(word).map(|(i, _)| i).find(|&i| {
-        let before = line[..i].chars().next_back();
-        let after = line[i + word.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
 }

@@ -663,15 +663,18 @@ fn a_variant_reports_the_snippets_whose_outcome_differs() {
         marks(&page(b, "questions/third-question.html")),
         ["pass", "pass"]
     );
-    // --latest resolves afresh in its own crate; a path crate resolves the same.
+    // --latest resolves afresh in its own crate (a path crate resolves the same) and leaves
+    // the book's pinned lock as it was.
+    let pinned = b.join("snippets/Cargo.lock");
+    std::fs::create_dir_all(pinned.parent().unwrap()).unwrap();
+    std::fs::copy(b.join("target/handbook-snippets/Cargo.lock"), &pinned).unwrap();
+    let before = std::fs::read(&pinned).unwrap();
     let out = handbook(&["test", ".", "--latest"], b);
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     assert!(t.contains("no drift"), "{t}");
-    assert!(
-        b.join("target/handbook-snippets-latest/Cargo.lock")
-            .is_file()
-    );
+    assert!(b.join("target/handbook-snippets-latest/Cargo.lock").is_file());
+    assert_eq!(std::fs::read(&pinned).unwrap(), before, "the pinned lock is untouched");
     let out = handbook(&["test", ".", "--variant", "nope"], b);
     assert!(
         text(&out).contains("declares no [test.variants.nope] (it declares: strict)"),

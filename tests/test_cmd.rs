@@ -673,8 +673,15 @@ fn a_variant_reports_the_snippets_whose_outcome_differs() {
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     assert!(t.contains("no drift"), "{t}");
-    assert!(b.join("target/handbook-snippets-latest/Cargo.lock").is_file());
-    assert_eq!(std::fs::read(&pinned).unwrap(), before, "the pinned lock is untouched");
+    assert!(
+        b.join("target/handbook-snippets-latest/Cargo.lock")
+            .is_file()
+    );
+    assert_eq!(
+        std::fs::read(&pinned).unwrap(),
+        before,
+        "the pinned lock is untouched"
+    );
     let out = handbook(&["test", ".", "--variant", "nope"], b);
     assert!(
         text(&out).contains("declares no [test.variants.nope] (it declares: strict)"),

@@ -5,14 +5,23 @@
 //! Every token is signed once, before measuring. The measured closure is what a resource server
 //! does per request: `decode` (signature + exp/aud/iss checks + claims deserialization), with a
 //! `DecodingKey` and a `Validation` built once at startup; the `rs256_key_per_request` group also
-//! measures the anti-pattern of parsing the PEM key inside every request.
+//! measures the anti-pattern of parsing the PEM key inside every request, and `rs256_parts` times
+//! apart what the rust_crypto backend does inside one RS256 `decode`: it rebuilds the `rsa` public
+//! key from the bytes the `DecodingKey` stores (PKCS#1 DER for a PEM key, `n`/`e` for a JWK key) on
+//! every call (jsonwebtoken 12 `src/crypto/rust_crypto/rsa.rs`, `verify_rsa`), then verifies.
 //! The keys are the handbook's published TEST keys (snippets/keys); they protect nothing.
 
 use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, DecodingKeyKind, EncodingKey, Header, Validation, decode, encode,
+    jwk::JwkSet,
+};
+use rsa::{BoxedUint, Pkcs1v15Sign, PublicKey as RsaPublicKey, pkcs1::DecodeRsaPublicKey};
+use sha2::{Digest, Sha256};
 use serde::{Deserialize, Serialize};
 
 macro_rules! key {
@@ -27,6 +36,7 @@ const EC_PUBLIC: &[u8] = key!("ec-p256.public.pem");
 const ED_PRIVATE: &[u8] = key!("ed25519.private.pem");
 const ED_PUBLIC: &[u8] = key!("ed25519.public.pem");
 const HMAC_SECRET: &[u8] = b"test-only-hs256-secret-012345678";
+const JWKS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../jwks.json"));
 
 #[derive(Serialize, Deserialize)]
 struct Claims {
@@ -134,6 +144,58 @@ fn rs256_key_per_request(c: &mut Criterion) {
     group.finish();
 }
 
+/// RS256 taken apart: the two `DecodingKey` kinds through `decode`, then the steps the rust_crypto
+/// verifier repeats per call (rebuilding the RSA key) next to the signature check with a key
+/// parsed once, which is the part no caching on the caller's side can remove.
+fn rs256_parts(c: &mut Criterion) {
+    let rs = cases().into_iter().find(|c| c.name == "RS256").unwrap();
+    let DecodingKeyKind::SecretOrDer(der) = rs.key.kind() else {
+        panic!("a PEM RSA key is stored as PKCS#1 DER")
+    };
+    let set: JwkSet = serde_json::from_str(JWKS).unwrap();
+    let jwk_key = DecodingKey::from_jwk(set.find("rsa-2026-a").unwrap()).unwrap();
+    let DecodingKeyKind::RsaModulusExponent { n, e } = jwk_key.kind() else {
+        panic!("a JWK RSA key is stored as n and e")
+    };
+    decode::<Claims>(&rs.token, &jwk_key, &rs.validation).expect("the JWK key is the same key");
+
+    // What the signature covers (RFC 7515 §5.1) and the signature bytes, split once.
+    let (signing_input, sig_b64) = rs.token.rsplit_once('.').unwrap();
+    let signature = URL_SAFE_NO_PAD.decode(sig_b64).unwrap();
+    let parsed_once = RsaPublicKey::from_pkcs1_der(der).unwrap();
+    let verify_only = |key: &RsaPublicKey| {
+        let digest = Sha256::digest(black_box(signing_input.as_bytes()));
+        key.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, black_box(&signature))
+            .unwrap()
+    };
+    verify_only(&parsed_once); // the fixture verifies
+
+    let mut group = c.benchmark_group("rs256_parts");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("decode_pem_key", |b| {
+        b.iter(|| decode::<Claims>(black_box(&rs.token), &rs.key, &rs.validation).unwrap())
+    });
+    group.bench_function("decode_jwk_key", |b| {
+        b.iter(|| decode::<Claims>(black_box(&rs.token), &jwk_key, &rs.validation).unwrap())
+    });
+    group.bench_function("rsa_key_from_der", |b| {
+        b.iter(|| RsaPublicKey::from_pkcs1_der(black_box(der)).unwrap())
+    });
+    group.bench_function("rsa_key_from_n_e", |b| {
+        b.iter(|| {
+            RsaPublicKey::new(
+                BoxedUint::from_be_slice_vartime(black_box(n)),
+                BoxedUint::from_be_slice_vartime(black_box(e)),
+            )
+            .unwrap()
+        })
+    });
+    group.bench_function("verify_with_key_parsed_once", |b| {
+        b.iter(|| verify_only(&parsed_once))
+    });
+    group.finish();
+}
+
 fn config() -> Criterion {
     // Short runs: the whole benchmark takes a few minutes on a shared 2-core machine.
     Criterion::default()
@@ -144,6 +206,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = verify_reused_key, rs256_key_per_request
+    targets = verify_reused_key, rs256_key_per_request, rs256_parts
 }
 criterion_main!(benches);

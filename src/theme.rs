@@ -22,10 +22,18 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "search.html",
     "404.html",
     "scorecard.html",
+    "partials/heading.html",
+    "partials/code.html",
 );
 
 /// Static files, copied to `assets/`.
-const STATIC: &[(&str, &str)] = embed!("style.css", "highlight.css", "handbook.js", "scorecard.js");
+const STATIC: &[(&str, &str)] = embed!(
+    "style.css",
+    "highlight.css",
+    "handbook.js",
+    "scorecard.js",
+    "theme-init.js"
+);
 
 /// The theme in use: its name and the book directory that may override it.
 #[derive(Debug, Clone)]
@@ -75,6 +83,11 @@ impl Theme {
             .iter()
             .map(|(name, embedded)| Ok((*name, self.file(name, embedded)?.into_bytes())))
             .collect()
+    }
+
+    /// The names of the static files, in the order [`Theme::static_files`] returns them.
+    pub fn asset_names(&self) -> Vec<&'static str> {
+        STATIC.iter().map(|(name, _)| *name).collect()
     }
 
     /// Files the watcher should react to.

@@ -124,3 +124,45 @@ pub fn broken_links(site: &Path) -> Vec<String> {
     }
     broken
 }
+
+/// What a browser would run from content, found in the DOM of one page (parsed by html5ever,
+/// as a browser parses it): event-handler attributes, inline scripts (JSON data blocks
+/// aside), script URLs, and embedding elements content has no business creating.
+pub fn dom_problems(html: &str) -> Vec<String> {
+    let all = scraper::Selector::parse("*").expect("selector");
+    let doc = scraper::Html::parse_document(html);
+    let mut problems = Vec::new();
+    for el in doc.select(&all) {
+        let v = el.value();
+        for (name, value) in v.attrs() {
+            if name.starts_with("on") {
+                problems.push(format!("<{}> has {name}=\"{value}\"", v.name()));
+            }
+            let lower: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if matches!(
+                name,
+                "href" | "src" | "action" | "formaction" | "xlink:href"
+            ) && ["javascript:", "vbscript:", "data:text/html"]
+                .iter()
+                .any(|s| lower.starts_with(s))
+            {
+                problems.push(format!("<{}> {name}=\"{value}\"", v.name()));
+            }
+        }
+        if v.name() == "script"
+            && v.attr("src").is_none()
+            && v.attr("type") != Some("application/json")
+        {
+            problems.push("an inline <script>".to_string());
+        }
+        if matches!(v.name(), "iframe" | "object" | "embed" | "base" | "form" if v.attr("class") != Some("search-form") && v.attr("class") != Some("search-page-form"))
+        {
+            problems.push(format!("a <{}> element", v.name()));
+        }
+    }
+    problems
+}

@@ -17,6 +17,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "page.html",
     "level.html",
     "question.html",
+    "article.html",
     "sheet-level.html",
     "sheet-interview.html",
     "search.html",

@@ -94,6 +94,7 @@ macro_rules! broken {
 }
 
 broken! {
+    article_front_matter => "article-front-matter",
     bad_book_toml => "bad-book-toml",
     bad_yaml => "bad-yaml",
     dead_connection => "dead-connection",

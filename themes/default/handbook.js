@@ -63,15 +63,24 @@
         else return null;
       }
       return { e: e, score: score };
-    }).filter(Boolean).sort(function (a, b) { return b.score - a.score || a.e.l - b.e.l; }).map(function (r) { return r.e; });
+    }).filter(Boolean).sort(function (a, b) { return b.score - a.score || rank(a.e) - rank(b.e); }).map(function (r) { return r.e; });
+  }
+  // Questions by level, then articles (entries without a level).
+  function rank(e) {
+    return e.l === undefined ? Infinity : e.l;
   }
   function resultItem(e) {
     var li = document.createElement('li');
     var a = document.createElement('a');
     a.href = root + e.u;
     var badge = document.createElement('span');
-    badge.className = 'level-badge level-' + e.l;
-    badge.textContent = 'L' + e.l;
+    if (e.l === undefined) {
+      badge.className = 'level-badge article-badge';
+      badge.textContent = 'Article';
+    } else {
+      badge.className = 'level-badge level-' + e.l;
+      badge.textContent = 'L' + e.l;
+    }
     a.appendChild(badge);
     a.appendChild(document.createTextNode(' ' + e.q));
     li.appendChild(a);
@@ -126,7 +135,7 @@
       var results = search(pageBox.value, levelSelect.value);
       out.textContent = '';
       results.forEach(function (e) { out.appendChild(resultItem(e)); });
-      status.textContent = (pageBox.value || levelSelect.value) ? results.length + ' question(s) found' : 'Type words to search ' + index.length + ' questions.';
+      status.textContent = (pageBox.value || levelSelect.value) ? results.length + ' page(s) found' : 'Type words to search ' + index.length + ' pages: the questions and the articles.';
     };
     pageBox.addEventListener('input', run);
     levelSelect.addEventListener('change', run);

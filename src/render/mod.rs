@@ -139,6 +139,19 @@ struct Renderer<'a> {
     shared: Shared<'a>,
     theme_assets: Vec<(&'static str, Vec<u8>)>,
     label: String,
+    /// What the verification record says about each snippet.
+    verification: crate::snippets::Verification,
+    /// The interface words, in the book's language.
+    words: crate::theme::Words,
+    /// The words the theme's scripts use (keys `script_*`), as JSON for a data attribute.
+    script_words: String,
+}
+
+/// `word` with each `{name}` replaced by its value.
+fn fill(word: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(word.to_string(), |w, (name, value)| {
+        w.replace(&format!("{{{name}}}"), value)
+    })
 }
 
 /// What the code-block partial gets.
@@ -153,10 +166,22 @@ struct CodeView<'a> {
     compile_fail: bool,
     has_hidden: bool,
     label: &'a str,
+    /// `pass`, `fail` or `unknown`: what the verification record shows for exactly this
+    /// snippet (text, library and dependencies); `ignore` fences are `unknown`.
+    verified: &'static str,
+    /// For `pass` and `fail`: the run's date (UTC, `YYYY-MM-DD`).
+    verified_date: String,
+    /// For `pass`: the direct dependencies as resolved in that run.
+    verified_versions: String,
+    /// For `fail`: rustc's or the test's message, located in the markdown.
+    failure: String,
 }
 
 impl<'a> Renderer<'a> {
     fn new(book: &'a Book, site: &'a Site, theme: &Theme) -> Result<Self, RenderError> {
+        let words = theme
+            .words(&book.config.output.html.words)
+            .map_err(RenderError::Theme)?;
         Ok(Renderer {
             book,
             site,
@@ -164,6 +189,15 @@ impl<'a> Renderer<'a> {
             shared: Shared::new(book, site),
             theme_assets: theme.static_files().map_err(RenderError::Theme)?,
             label: book.config.test.label(),
+            verification: crate::snippets::Verification::load(book),
+            words: words.clone(),
+            script_words: serde_json::to_string(
+                &words
+                    .iter()
+                    .filter(|(key, _)| key.starts_with("script_"))
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            )
+            .unwrap_or_default(),
         })
     }
 
@@ -208,6 +242,10 @@ impl<'a> Renderer<'a> {
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
                     ctx.insert("levels_with_questions", &levels);
+                    // How many executed snippets the verification record shows as passing in
+                    // their current form (`verified`, `failed`, `unknown`, `total`). Counted
+                    // for this page only: it reads every answer's fences.
+                    ctx.insert("verification", &self.verification.counts(book));
                 })
             }
             Route::Guide => {
@@ -216,41 +254,89 @@ impl<'a> Renderer<'a> {
                 self.render_page("page.html", route, path, &book.guide.title, |ctx| {
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
+                    // The guide ends with the rating scale its severity model refers to.
+                    ctx.insert("rating_scale", &book.guide.ratings);
                 })
             }
-            Route::Search => self.render_page("search.html", route, path, "Search", |_| {}),
-            Route::NotFound => self.render_page("404.html", route, path, "Page not found", |_| {}),
+            Route::Search => {
+                self.render_page("search.html", route, path, self.word("search"), |_| {})
+            }
+            Route::NotFound => {
+                self.render_page("404.html", route, path, self.word("page_not_found"), |_| {})
+            }
             // The views are built inside `fill` so they are freed once copied into the
             // context: at 10,000 questions they are tens of megabytes.
             Route::InterviewSheet => self.render_page(
                 "sheet-interview.html",
                 route,
                 path,
-                "Interview summary sheet",
+                self.word("interview_summary_sheet"),
                 |ctx| ctx.insert("questions", &views::all_listed(book, self.site)),
             ),
             Route::Scorecard => {
-                let data = exports::scorecard_data(book);
+                let data =
+                    exports::scorecard_data(book, self.site, self.shared.site.ratings, false);
                 self.render_page(
                     "scorecard.html",
                     route,
                     path,
-                    "Interview scorecard",
+                    self.word("interview_scorecard"),
                     |ctx| {
                         ctx.insert("questions", &views::all_listed(book, self.site));
                         ctx.insert("scorecard_data", &data);
                     },
                 )
             }
+            Route::Calibrate => {
+                let data =
+                    exports::scorecard_data(book, self.site, self.shared.site.ratings, false);
+                self.render_page(
+                    "calibrate.html",
+                    route,
+                    path,
+                    self.word("calibration_session"),
+                    |ctx| ctx.insert("scorecard_data", &data),
+                )
+            }
+            Route::Drill => {
+                let data = exports::scorecard_data(book, self.site, self.shared.site.ratings, true);
+                self.render_page(
+                    "drill.html",
+                    route,
+                    path,
+                    self.word("calibration_drill"),
+                    |ctx| ctx.insert("scorecard_data", &data),
+                )
+            }
+            Route::AnchorsSheet(n) => {
+                let nav = self.shared.level(n).expect("every level has a nav entry");
+                let title = fill(self.word("level_anchors_title"), &[("n", &n.to_string())]);
+                self.render_page("sheet-anchors.html", route, path, &title, |ctx| {
+                    ctx.insert("level", nav);
+                    let questions: Vec<ListedQuestion> = (0..book.questions.len())
+                        .filter(|&i| book.questions[i].meta.level == n)
+                        .map(|i| views::listed(book, self.site, i, false))
+                        .collect();
+                    ctx.insert("questions", &questions);
+                })
+            }
             Route::Level(n) | Route::LevelSheet(n) => {
                 let level = book.level(n).expect("a route names a level of the book");
                 let nav = self.shared.level(n).expect("every level has a nav entry");
                 let (html, headings) = self.markdown(&level.body, &level.origin, path, None)?;
+                let number = n.to_string();
                 let (template, title) = match route {
-                    Route::LevelSheet(_) => {
-                        ("sheet-level.html", format!("Level {n} calibration sheet"))
-                    }
-                    _ => ("level.html", format!("Level {n}: {}", level.meta.title)),
+                    Route::LevelSheet(_) => (
+                        "sheet-level.html",
+                        fill(self.word("level_sheet_title"), &[("n", &number)]),
+                    ),
+                    _ => (
+                        "level.html",
+                        fill(
+                            self.word("level_title"),
+                            &[("n", &number), ("title", &level.meta.title)],
+                        ),
+                    ),
                 };
                 self.render_page(template, route, path, &title, |ctx| {
                     ctx.insert("level", nav);
@@ -320,10 +406,16 @@ impl<'a> Renderer<'a> {
         E: From<RenderError>,
     {
         let book = self.book;
-        let page = self.render_page("print.html", route, path, "The whole book", |ctx| {
-            ctx.insert("toc", &views::print_toc(book, &self.shared));
-            ctx.insert("body", PRINT_BODY);
-        })?;
+        let page = self.render_page(
+            "print.html",
+            route,
+            path,
+            self.word("whole_book_title"),
+            |ctx| {
+                ctx.insert("toc", &views::print_toc(book, &self.shared));
+                ctx.insert("body", PRINT_BODY);
+            },
+        )?;
         let Some((head, tail)) = page.split_once(PRINT_BODY) else {
             return Err(RenderError::Template {
                 template: "print.html".into(),
@@ -380,7 +472,7 @@ impl<'a> Renderer<'a> {
                 let (anchor, content) =
                     body(Route::Guide, &book.guide.body, &book.guide.origin, 1)?;
                 PrintSectionView::Page(PrintPage {
-                    eyebrow: None,
+                    eyebrow: false,
                     title: book.guide.title.clone(),
                     description: String::new(),
                     anchor,
@@ -399,15 +491,15 @@ impl<'a> Renderer<'a> {
             PrintPart::Question(i) => {
                 let q = &book.questions[i];
                 let (anchor, content) = body(Route::Question(i), q.body(), &q.origin, 2)?;
-                PrintSectionView::Question(views::print_question(
+                PrintSectionView::Question(Box::new(views::print_question(
                     book, self.site, i, anchor, content,
-                ))
+                )))
             }
             PrintPart::Article(i) => {
                 let a = &book.articles[i];
                 let (anchor, content) = body(Route::Article(i), &a.body, &a.origin, 1)?;
                 PrintSectionView::Page(PrintPage {
-                    eyebrow: Some("Article"),
+                    eyebrow: true,
                     title: a.meta.title.clone(),
                     description: self.shared.site.articles[i].description.clone(),
                     anchor,
@@ -417,6 +509,7 @@ impl<'a> Renderer<'a> {
         };
         let mut ctx = Context::new();
         ctx.insert("site", &self.shared.site);
+        ctx.insert("words", &self.words);
         ctx.insert("section", &view);
         self.tera
             .render("partials/print-section.html", &ctx)
@@ -444,6 +537,8 @@ impl<'a> Renderer<'a> {
         ctx.insert("prev", &prev.map(|r| self.link(r)));
         ctx.insert("next", &next.map(|r| self.link(r)));
         ctx.insert("headings", &Vec::<Heading>::new());
+        ctx.insert("words", &self.words);
+        ctx.insert("script_words", &self.script_words);
         fill(&mut ctx);
         self.tera
             .render(template, &ctx)
@@ -452,6 +547,11 @@ impl<'a> Renderer<'a> {
                 page: path.to_string(),
                 message: e.to_string(),
             })
+    }
+
+    /// An interface word (the key is one of the default theme's, so it is always there).
+    fn word<'s>(&'s self, key: &'s str) -> &'s str {
+        self.words.get(key).map(String::as_str).unwrap_or(key)
     }
 
     /// A page in reading order, for previous/next links: its plain-text title and URL.
@@ -465,7 +565,10 @@ impl<'a> Renderer<'a> {
                     .level(n)
                     .map(|l| l.meta.title.as_str())
                     .unwrap_or("");
-                format!("Level {n}: {title}")
+                fill(
+                    self.word("level_title"),
+                    &[("n", &n.to_string()), ("title", title)],
+                )
             }
             Route::Question(i) => self.site.title(i).text.clone(),
             Route::Article(i) => self.book.articles[i].meta.title.clone(),
@@ -532,8 +635,24 @@ impl<'a> Renderer<'a> {
             partial("partials/heading.html", &ctx)
         };
         let code_block = |c: &CodeBlockMarkup| {
+            use crate::snippets::Mark;
             let f = c.fence;
+            let mark = if f.is_rust && !f.ignore {
+                self.verification.mark(c.info, c.code)
+            } else {
+                Mark::Unknown
+            };
+            let verified = mark.state();
+            let (verified_date, verified_versions, failure) = match mark {
+                Mark::Pass { versions, date } => (date, versions, String::new()),
+                Mark::Fail { message, date } => (date, String::new(), message),
+                Mark::Unknown => Default::default(),
+            };
             let view = CodeView {
+                verified,
+                verified_date,
+                verified_versions,
+                failure,
                 lang: f.lang.as_deref().unwrap_or(""),
                 code_html: c.code_html,
                 rust: f.is_rust,
@@ -546,6 +665,7 @@ impl<'a> Renderer<'a> {
             };
             let mut ctx = Context::new();
             ctx.insert("code", &view);
+            ctx.insert("words", &self.words);
             partial("partials/code.html", &ctx)
         };
         let diagram = |d: &DiagramMarkup| {

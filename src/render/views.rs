@@ -1,7 +1,7 @@
 //! What templates see: serializable views of the book, built from the model and the route
 //! table. Pages that list many questions get lean views (see [`ListedQuestion`]).
 
-use crate::content::{Book, Question};
+use crate::content::{Book, Question, Rating};
 use crate::markdown::inline;
 use crate::site::{Route, Site};
 use serde::Serialize;
@@ -16,20 +16,18 @@ pub struct SiteView<'a> {
     pub guide_title: &'a str,
     pub levels: Vec<NavLevel>,
     pub question_count: usize,
-    /// The rating scale, from the guide's front matter.
-    pub ratings: &'a [crate::content::Rating],
-    /// The articles, for the sidebar and the links to them (a book has a few).
+    /// The rating scale, from the guide's front matter (see [`scale`]).
+    pub ratings: &'a [Rating],
+    /// The articles (deep dives), for the sidebar and the front page.
     pub articles: Vec<NavArticle>,
-    /// The number of the deepest level, whose questions link to the articles.
-    pub last_level: u32,
+    /// print.html, the whole book on one page.
     pub print_url: String,
 }
 
 #[derive(Serialize, Clone)]
 pub struct NavArticle {
-    pub id: String,
     pub title: String,
-    /// Inline markdown rendered.
+    /// Inline markdown rendered to HTML.
     pub description: String,
     pub url: String,
 }
@@ -60,6 +58,7 @@ pub struct LevelWithQuestions<'a> {
 pub struct NavQuestion {
     pub id: String,
     pub level: u32,
+    /// The question's number within its level (not the raw `order`, which only sorts).
     pub order: u32,
     pub question: String,
     pub question_html: String,
@@ -90,16 +89,28 @@ pub struct QuestionView {
 pub struct ListedQuestion {
     pub id: String,
     pub level: u32,
+    /// The question's number within its level (not the raw `order`, which only sorts).
     pub order: u32,
     pub question: String,
     pub question_html: String,
     pub summary: String,
     pub signals: Vec<String>,
     pub red_flags: Vec<String>,
+    /// Rating anchors in scale order; empty when the question has none.
+    pub anchors: Vec<AnchorView>,
     /// Only on level pages and level sheets; the whole-bank pages do not show connections.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connects_to: Option<Vec<ConnectionView>>,
     pub url: String,
+}
+
+/// One rating anchor: the rating, its label from the guide's scale, and the example answer
+/// (inline markdown rendered).
+#[derive(Serialize)]
+pub struct AnchorView {
+    pub value: u8,
+    pub label: String,
+    pub text: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -149,7 +160,7 @@ impl<'a> Shared<'a> {
                     .map(|(i, q)| NavQuestion {
                         id: q.meta.id.clone(),
                         level: q.meta.level,
-                        order: q.meta.order,
+                        order: site.number(i),
                         question: site.title(i).text.clone(),
                         question_html: site.title(i).html.clone(),
                         url: site.path(Route::Question(i)).to_string(),
@@ -166,19 +177,17 @@ impl<'a> Shared<'a> {
                 guide_title: &book.guide.title,
                 levels,
                 question_count: book.questions.len(),
-                ratings: &book.guide.ratings,
+                ratings: scale(book),
                 articles: book
                     .articles
                     .iter()
                     .enumerate()
                     .map(|(i, a)| NavArticle {
-                        id: a.id.clone(),
                         title: a.meta.title.clone(),
                         description: inline(&a.meta.description),
                         url: site.path(Route::Article(i)).to_string(),
                     })
                     .collect(),
-                last_level: book.last_level().unwrap_or(0),
                 print_url: site.path(Route::Print).to_string(),
             },
             nav_questions,
@@ -197,15 +206,51 @@ pub fn listed(book: &Book, site: &Site, i: usize, with_connections: bool) -> Lis
     ListedQuestion {
         id: m.id.clone(),
         level: m.level,
-        order: m.order,
+        order: site.number(i),
         question: site.title(i).text.clone(),
         question_html: site.title(i).html.clone(),
         summary: inline(&m.summary),
         signals: m.signals.iter().map(|s| inline(s)).collect(),
         red_flags: m.red_flags.iter().map(|s| inline(s)).collect(),
+        anchors: anchors_of(book, i),
         connects_to: with_connections.then(|| connections_of(book, site, q)),
         url: site.path(Route::Question(i)).to_string(),
     }
+}
+
+/// The rating scale every legend, sheet and script shows: the guide's `ratings:`, or, for a
+/// guide without one (`check` warns), the severity model's four values without labels.
+/// Validation keeps a given scale to exactly the values 1, 2, 3, 4.
+pub fn scale(book: &Book) -> &[Rating] {
+    static BARE: std::sync::LazyLock<Vec<Rating>> = std::sync::LazyLock::new(|| {
+        (1..=4)
+            .map(|value| Rating {
+                value,
+                label: String::new(),
+                meaning: String::new(),
+            })
+            .collect()
+    });
+    if book.guide.ratings.is_empty() {
+        &BARE
+    } else {
+        &book.guide.ratings
+    }
+}
+
+/// Question `i`'s anchors in scale order, labelled from the scale.
+pub fn anchors_of(book: &Book, i: usize) -> Vec<AnchorView> {
+    let m = &book.questions[i].meta;
+    scale(book)
+        .iter()
+        .filter_map(|r| {
+            Some(AnchorView {
+                value: r.value,
+                label: r.label.clone(),
+                text: inline(m.anchors.get(&r.value)?),
+            })
+        })
+        .collect()
 }
 
 /// Every question, listed, in book order.
@@ -262,7 +307,7 @@ pub enum PrintSectionView<'a> {
     /// The guide or an article.
     Page(PrintPage),
     Level(PrintLevel<'a>),
-    Question(PrintQuestion),
+    Question(Box<PrintQuestion>),
 }
 
 /// print.html: a level's page (its questions are the sections after it).
@@ -280,6 +325,8 @@ pub struct PrintLevel<'a> {
 pub struct PrintQuestion {
     #[serde(flatten)]
     pub listed: ListedQuestion,
+    /// The number of questions of its level.
+    pub count: usize,
     pub follow_ups: Vec<String>,
     pub sources: Vec<Link>,
     pub anchor: String,
@@ -289,8 +336,8 @@ pub struct PrintQuestion {
 /// print.html: a page of prose (the guide, an article).
 #[derive(Serialize)]
 pub struct PrintPage {
-    /// A word above the title (`Article`).
-    pub eyebrow: Option<&'static str>,
+    /// An article (the theme marks it as one).
+    pub eyebrow: bool,
     pub title: String,
     /// Inline markdown rendered.
     pub description: String,
@@ -369,6 +416,7 @@ pub fn print_question(
     let m = &book.questions[i].meta;
     PrintQuestion {
         listed: listed(book, site, i, false),
+        count: book.questions_in(m.level).count(),
         follow_ups: m.follow_ups.iter().map(|s| inline(s)).collect(),
         sources: sources(book, i),
         anchor,

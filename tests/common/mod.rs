@@ -11,8 +11,16 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The binary under test; `HANDBOOK_BIN` runs the tests against another build (e.g. an older
+/// release, to see a new test fail before its fix).
+pub fn handbook_bin() -> PathBuf {
+    std::env::var_os("HANDBOOK_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_handbook")))
+}
+
 pub fn handbook(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handbook"))
+    Command::new(handbook_bin())
         .args(args)
         .current_dir(cwd)
         .output()

@@ -3,6 +3,13 @@
   'use strict';
   var root = document.body.getAttribute('data-root') || '';
   var html = document.documentElement;
+  // The interface words of the book's language (words.toml, `script_*` keys).
+  var words = {};
+  try { words = JSON.parse(document.body.getAttribute('data-words') || '{}'); } catch (e) { words = {}; }
+  function word(key, fallback, n) {
+    var w = typeof words[key] === 'string' ? words[key] : fallback;
+    return n === undefined ? w : w.split('{n}').join(String(n));
+  }
 
   // The sidebar's question lists come from the shared search index, not from every page: a
   // page's size must not grow with the number of questions in the book.
@@ -45,7 +52,7 @@
       var figure = button.closest('.snippet');
       var shown = figure.classList.toggle('show-hidden');
       button.setAttribute('aria-pressed', String(shown));
-      button.textContent = shown ? 'Hide hidden lines' : 'Show hidden lines';
+      button.textContent = shown ? word('script_hide_hidden_lines', 'Hide hidden lines') : word('script_show_hidden_lines', 'Show hidden lines');
     });
   });
 
@@ -63,16 +70,24 @@
         else return null;
       }
       return { e: e, score: score };
-    }).filter(Boolean).sort(function (a, b) { return b.score - a.score || a.e.l - b.e.l; }).map(function (r) { return r.e; });
+    }).filter(Boolean).sort(function (a, b) { return b.score - a.score || rank(a.e) - rank(b.e); }).map(function (r) { return r.e; });
+  }
+  // Questions by level, then articles (entries without a level).
+  function rank(e) {
+    return e.l === undefined ? Infinity : e.l;
   }
   function resultItem(e) {
     var li = document.createElement('li');
     var a = document.createElement('a');
     a.href = root + e.u;
     var badge = document.createElement('span');
-    // Articles are indexed with level 0.
-    badge.className = e.l ? 'level-badge level-' + e.l : 'level-badge article-badge';
-    badge.textContent = e.l ? 'L' + e.l : 'Article';
+    if (e.l === undefined) { // an article belongs to no level
+      badge.className = 'level-badge article-badge';
+      badge.textContent = word('script_article', 'Article');
+    } else {
+      badge.className = 'level-badge level-' + e.l;
+      badge.textContent = word('script_level_short', 'L{n}', e.l);
+    }
     a.appendChild(badge);
     a.appendChild(document.createTextNode(' ' + e.q));
     li.appendChild(a);
@@ -127,10 +142,7 @@
       var results = search(pageBox.value, levelSelect.value);
       out.textContent = '';
       results.forEach(function (e) { out.appendChild(resultItem(e)); });
-      var questions = index.filter(function (e) { return e.l; }).length;
-      var articles = index.length - questions;
-      status.textContent = (pageBox.value || levelSelect.value) ? results.length + ' result(s) found' :
-        'Type words to search ' + questions + ' questions' + (articles ? ' and ' + articles + ' article(s).' : '.');
+      status.textContent = (pageBox.value || levelSelect.value) ? word('script_found', '{n} question(s) found', results.length) : word('script_type_to_search', 'Type words to search {n} questions.', index.length);
     };
     pageBox.addEventListener('input', run);
     levelSelect.addEventListener('change', run);

@@ -196,10 +196,20 @@ pub struct Context<'a> {
 
 /// A diagram, for the theme's diagram markup.
 pub struct DiagramMarkup<'a> {
-    /// The drawing (safe SVG markup, its text escaped).
-    pub svg: &'a str,
+    /// The diagram's text (to draw with [`crate::diagram`]).
+    pub code: &'a str,
+    /// What the SVG's ids must start with, unique in the page.
+    pub id_prefix: &'a str,
     /// The caption, as written (not escaped).
     pub title: &'a str,
+}
+
+impl DiagramMarkup<'_> {
+    /// The drawing (safe SVG markup, its text escaped). A renderer that shows a diagram more
+    /// than once can keep [`crate::diagram::draw`]'s result instead.
+    pub fn svg(&self) -> String {
+        crate::diagram::to_svg(self.code, self.id_prefix)
+    }
 }
 
 /// A heading, for the theme's heading markup. `id` is unique in the page and not escaped.
@@ -456,9 +466,9 @@ fn diagram_html(info: &str, code: &str, n: usize, ctx: &Context) -> String {
     let title = crate::diagram::parse_info(info)
         .map(|i| i.title)
         .unwrap_or_default();
-    let svg = crate::diagram::to_svg(code, &format!("{}diagram_{n}_", ctx.id_prefix));
     (ctx.diagram)(&DiagramMarkup {
-        svg: &svg,
+        code,
+        id_prefix: &format!("{}diagram_{n}_", ctx.id_prefix),
         title: &title,
     })
 }
@@ -548,7 +558,7 @@ mod tests {
         fn diagram(d: &DiagramMarkup) -> String {
             format!(
                 "<figure>{}<figcaption>{}</figcaption></figure>",
-                d.svg,
+                d.svg(),
                 crate::escape::html(d.title)
             )
         }

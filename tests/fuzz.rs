@@ -223,7 +223,7 @@ fn arbitrary_markdown_renders_without_panicking() {
     let heading = |h: &handbook::markdown::HeadingMarkup| handbook::escape::html(h.id);
     let code_block = |c: &handbook::markdown::CodeBlockMarkup| c.code_html.to_string();
     let diagram = |d: &handbook::markdown::DiagramMarkup| {
-        format!("{}{}", d.svg, handbook::escape::html(d.title))
+        format!("{}{}", d.svg(), handbook::escape::html(d.title))
     };
     let ctx = handbook::markdown::Context {
         link: &link,

@@ -11,6 +11,8 @@ use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use tera::{Context, Tera};
 use views::{
     LevelWithQuestions, Link, ListedQuestion, PrintLevel, PrintPage, PrintSectionView, Shared,
@@ -145,6 +147,9 @@ struct Renderer<'a> {
     words: crate::theme::Words,
     /// The words the theme's scripts use (keys `script_*`), as JSON for a data attribute.
     script_words: String,
+    /// Each diagram drawn once, by its text: its page and print.html both show it. A thread
+    /// that wants a diagram another is drawing waits for it rather than drawing it again.
+    drawings: Mutex<HashMap<String, Arc<OnceLock<crate::diagram::Drawing>>>>,
 }
 
 /// `word` with each `{name}` replaced by its value.
@@ -198,7 +203,23 @@ impl<'a> Renderer<'a> {
                     .collect::<std::collections::BTreeMap<_, _>>(),
             )
             .unwrap_or_default(),
+            drawings: Mutex::default(),
         })
+    }
+
+    /// The SVG of the diagram with text `code`, its ids prefixed with `id_prefix`; drawn the
+    /// first time it is asked for.
+    fn diagram_svg(&self, code: &str, id_prefix: &str) -> String {
+        let cell = self
+            .drawings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(code.to_string())
+            .or_default()
+            .clone();
+        // Drawn outside the map's lock: other diagrams are not held up.
+        cell.get_or_init(|| crate::diagram::draw(code))
+            .svg(id_prefix)
     }
 
     /// The file of one route.
@@ -670,7 +691,7 @@ impl<'a> Renderer<'a> {
         };
         let diagram = |d: &DiagramMarkup| {
             let mut ctx = Context::new();
-            ctx.insert("svg", d.svg);
+            ctx.insert("svg", &self.diagram_svg(d.code, d.id_prefix));
             ctx.insert("title", d.title);
             partial("partials/diagram.html", &ctx)
         };

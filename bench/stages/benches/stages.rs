@@ -62,7 +62,7 @@ fn stages(c: &mut Criterion) {
     let link = |d: &str| d.to_string();
     let heading = |h: &handbook::markdown::HeadingMarkup| h.inner_html.to_string();
     let code_block = |c: &handbook::markdown::CodeBlockMarkup| c.code_html.to_string();
-    let diagram = |d: &handbook::markdown::DiagramMarkup| d.svg.to_string();
+    let diagram = |d: &handbook::markdown::DiagramMarkup| d.svg();
     let ctx = handbook::markdown::Context {
         link: &link,
         allow_html: false,

@@ -173,11 +173,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .parse()
                 .with_context(|| format!("`{hostname}` is not an IP address"))?;
             let addr = std::net::SocketAddr::new(ip, port);
-            if open {
-                let url = format!("http://{addr}/");
-                let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
-            }
-            handbook::serve::serve(&book_dir, addr, &|line| eprintln!("{line}"))?;
+            handbook::serve::serve(&book_dir, addr, open, &|line| eprintln!("{line}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir, title } => {

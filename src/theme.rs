@@ -27,6 +27,13 @@ const TEMPLATES: &[(&str, &str)] = embed!(
 /// Static files, copied to `assets/`.
 const STATIC: &[(&str, &str)] = embed!("style.css", "highlight.css", "handbook.js", "scorecard.js");
 
+/// Files only `handbook serve` uses (live reload, the failed-rebuild banner); never published.
+const SERVE: &[(&str, &str)] = embed!(
+    "serve/inject.html",
+    "serve/livereload.js",
+    "serve/serve.css"
+);
+
 /// The theme in use: its name and the book directory that may override it.
 #[derive(Debug, Clone)]
 pub struct Theme {
@@ -75,6 +82,21 @@ impl Theme {
             .iter()
             .map(|(name, embedded)| Ok((*name, self.file(name, embedded)?.into_bytes())))
             .collect()
+    }
+
+    /// One of `serve`'s files (`serve/inject.html`, `serve/livereload.js`, `serve/serve.css`):
+    /// the book's override when present, else the embedded default.
+    pub fn serve_file(&self, name: &str) -> Result<String, String> {
+        let (_, embedded) = SERVE
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| format!("the theme has no serve file `{name}`"))?;
+        self.file(name, embedded)
+    }
+
+    /// The built-in version of one of `serve`'s files.
+    pub fn default_serve_file(name: &str) -> Option<&'static str> {
+        SERVE.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
     }
 
     /// Files the watcher should react to.

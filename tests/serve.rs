@@ -92,9 +92,12 @@ fn serves_rebuilds_and_reports_errors_in_the_page() {
     let (status, body) = get(port, "/");
     assert_eq!(status, 200);
     assert!(
-        body.contains("Fixture Bank") && body.contains("/__handbook/reload"),
+        body.contains("Fixture Bank") && body.contains("/__handbook/livereload.js"),
         "{body}"
     );
+    let (status, script) = get(port, "/__handbook/livereload.js");
+    assert_eq!(status, 200);
+    assert!(script.contains("/__handbook/reload?v="), "{script}");
     assert_eq!(get(port, "/questions/first-question.html").0, 200);
     assert_eq!(get(port, "/nope.html").0, 404);
     for evil in [
@@ -527,9 +530,10 @@ fn watches_only_the_sources() {
     std::fs::create_dir_all(&theme).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     let page = std::fs::read_to_string("themes/default/page.html").unwrap();
+    assert!(page.contains("<h1>"), "the page template changed");
     std::fs::write(
         theme.join("page.html"),
-        page.replacen("<main", "<main data-edited", 1),
+        page.replacen("<h1>", "<h1 data-edited>", 1),
     )
     .unwrap();
     assert!(

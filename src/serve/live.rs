@@ -1,0 +1,128 @@
+//! The live site: the last good book and its rendered files, updated in place when a source
+//! changes, so an edit to one answer re-renders one page. Its files always equal a full build's.
+
+use crate::diagnostics;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Builds the book into memory; the error text of a failed build is ready for display.
+pub fn rebuild(root: &Path) -> Result<HashMap<String, Arc<Vec<u8>>>, String> {
+    let mut live = Live::default();
+    live.full(root)?;
+    Ok(live.files)
+}
+
+/// The last good book and its files, so an edit to one answer re-renders one page.
+#[derive(Default)]
+pub struct Live {
+    book: Option<crate::content::Book>,
+    files: HashMap<String, Arc<Vec<u8>>>,
+}
+
+impl Live {
+    /// The current site (cheap to clone: the bytes are shared).
+    pub fn files(&self) -> &HashMap<String, Arc<Vec<u8>>> {
+        &self.files
+    }
+
+    /// Loads, validates and renders everything.
+    pub fn full(&mut self, root: &Path) -> Result<(), String> {
+        let (book, _warnings) = match crate::load(root) {
+            Ok(b) => b,
+            Err(crate::Error::Invalid(mut diags)) => {
+                return Err(diagnostics::render_all(&mut diags));
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let files = crate::render(&book).map_err(|e| e.to_string())?;
+        self.book = Some(book);
+        self.files = files
+            .into_iter()
+            .map(|f| (f.path, Arc::new(f.bytes)))
+            .collect();
+        Ok(())
+    }
+
+    /// Applies a change of the files `changed` (absolute paths): only the edited question pages
+    /// when nothing but answer bodies changed, else a full rebuild. Either way the site is the
+    /// one a full build would produce.
+    pub fn update(&mut self, root: &Path, changed: &[PathBuf]) -> Result<(), String> {
+        let Some(book) = &self.book else {
+            return self.full(root);
+        };
+        let theme = crate::theme_of(book).map_err(|e| e.to_string())?;
+        // Overridden templates may show any field (see `pages_showing`).
+        let default_templates = !theme.override_dir().is_dir();
+        if let Some(paths) = self.refresh_questions(root, changed, default_templates) {
+            let book = self.book.as_ref().expect("refresh_questions needs a book");
+            for page in
+                crate::render::render_paths(book, &theme, &paths).map_err(|e| e.to_string())?
+            {
+                self.files.insert(page.path, Arc::new(page.bytes));
+            }
+            return Ok(());
+        }
+        self.full(root)
+    }
+
+    /// A file that came and went without being part of the book: editors (and `sed -i`) save
+    /// through such temporary files, and they must not force a full rebuild.
+    fn is_vanished_temp_file(&self, root: &Path, path: &Path) -> bool {
+        let Some(book) = &self.book else { return false };
+        let content = root.join(crate::content::CONTENT_DIR);
+        !path.exists()
+            && path.extension().is_none_or(|e| e != "md")
+            && path
+                .strip_prefix(&content)
+                .is_ok_and(|rel| !book.assets.iter().any(|a| a == rel))
+    }
+
+    /// Re-reads edited question files in place; returns the output paths to re-render, or
+    /// `None` when only a full rebuild will do.
+    fn refresh_questions(
+        &mut self,
+        root: &Path,
+        changed: &[PathBuf],
+        default_templates: bool,
+    ) -> Option<BTreeSet<String>> {
+        let questions = root.join(crate::content::CONTENT_DIR).join("questions");
+        let mut paths = BTreeSet::new();
+        for path in changed {
+            if self.is_vanished_temp_file(root, path) {
+                continue;
+            }
+            if path.parent() != Some(questions.as_path())
+                || path.extension().is_none_or(|e| e != "md")
+            {
+                return None;
+            }
+            let rel = path.strip_prefix(root).ok()?;
+            let book = self.book.as_mut()?;
+            let refreshed = book.refresh_question(rel)?;
+            match &refreshed.previous {
+                None => {
+                    paths.insert(crate::content::question_path(&refreshed.id));
+                }
+                Some(previous) => paths.extend(crate::render::pages_showing(
+                    book,
+                    &refreshed.id,
+                    previous,
+                    default_templates,
+                )),
+            }
+        }
+        (!paths.is_empty()).then_some(paths)
+    }
+}
+
+impl Live {
+    /// The theme of the last good book; the default theme when no build has succeeded yet.
+    pub fn theme(&self, root: &Path) -> crate::theme::Theme {
+        self.book
+            .as_ref()
+            .and_then(|b| crate::theme_of(b).ok())
+            .or_else(|| crate::theme::Theme::new(root, "default").ok())
+            .expect("the default theme always exists")
+    }
+}

@@ -45,3 +45,201 @@ pub fn now() -> u64 {
         .expect("the system clock is after 1970")
         .as_secs()
 }
+
+// --- level 3: refresh-token-rotation ---
+
+/// A refresh-token store as an authorization server keeps it: opaque one-time handles grouped in
+/// families (one per login), reuse detection that revokes the family, idle and absolute expiry.
+/// Used by the refresh-tokens and refresh-token-rotation answers. It is std-only: the caller
+/// passes the digest function (the answers pass SHA-256), so the answer shows that choice.
+pub mod refresh {
+    use std::collections::HashMap;
+    use std::io::Read;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    /// The lookup key stored instead of the handle.
+    pub type Digest = Vec<u8>;
+
+    /// Why the token endpoint refused a refresh token.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Refused {
+        /// No record for this value: never issued, or made up.
+        Unknown,
+        /// Past its idle timeout or its family's absolute lifetime.
+        Expired,
+        /// Already redeemed once, so a copy exists: the whole family was revoked just now.
+        ReuseDetected,
+        /// The family was revoked earlier (after a reuse, or at logout).
+        FamilyRevoked,
+    }
+
+    /// How long a refresh token lives, in seconds.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Lifetimes {
+        /// Unused for this long, a refresh token expires (RFC 9700 §4.14.2).
+        pub idle: u64,
+        /// No token of a family outlives its login by more than this, however often it is
+        /// refreshed (draft-ietf-oauth-browser-based-apps §6.3.2.3).
+        pub absolute: u64,
+    }
+
+    /// A refresh token handed to the client, at login or by a refresh.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Issued {
+        pub subject: String,
+        pub family: u64,
+        pub refresh_token: String,
+        pub expires_at: u64,
+    }
+
+    struct Record {
+        family: u64,
+        used: bool,
+        expires_at: u64,
+    }
+
+    struct Family {
+        subject: String,
+        revoked: bool,
+        ends_at: u64,
+    }
+
+    #[derive(Default)]
+    struct State {
+        records: HashMap<Digest, Record>,
+        families: HashMap<u64, Family>,
+        next_family: u64,
+    }
+
+    /// The store. Every redemption runs under one lock, so "check unused, then mark used" is a
+    /// single step: the in-memory equivalent of `UPDATE ... SET used_at = now WHERE digest = ?
+    /// AND used_at IS NULL` checked for one affected row.
+    pub struct RefreshStore {
+        state: Mutex<State>,
+        digest: fn(&[u8]) -> Digest,
+        lifetimes: Lifetimes,
+        write_latency: Duration,
+    }
+
+    impl RefreshStore {
+        pub fn new(digest: fn(&[u8]) -> Digest, lifetimes: Lifetimes) -> Self {
+            RefreshStore {
+                state: Mutex::new(State::default()),
+                digest,
+                lifetimes,
+                write_latency: Duration::ZERO,
+            }
+        }
+
+        /// Makes the step between reading a token's record and marking it used take this long,
+        /// like a slow database write, so that a test can make two redemptions overlap.
+        pub fn with_write_latency(mut self, latency: Duration) -> Self {
+            self.write_latency = latency;
+            self
+        }
+
+        /// A login (a new grant): starts a family and returns its first refresh token.
+        pub fn login(&self, subject: &str, now: u64) -> Issued {
+            let mut state = self.state.lock().expect("store lock");
+            state.next_family += 1;
+            let family = state.next_family;
+            let ends_at = now + self.lifetimes.absolute;
+            state.families.insert(
+                family,
+                Family {
+                    subject: subject.to_string(),
+                    revoked: false,
+                    ends_at,
+                },
+            );
+            self.issue(&mut state, family, subject, now, ends_at)
+        }
+
+        /// The refresh grant: redeems `token` once and returns its successor in the same family.
+        pub fn redeem(&self, token: &str, now: u64) -> Result<Issued, Refused> {
+            let mut state = self.state.lock().expect("store lock");
+            let digest = (self.digest)(token.as_bytes());
+            let (family, used, expires_at) = match state.records.get(&digest) {
+                Some(r) => (r.family, r.used, r.expires_at),
+                None => return Err(Refused::Unknown),
+            };
+            let (subject, revoked, ends_at) = {
+                let f = &state.families[&family];
+                (f.subject.clone(), f.revoked, f.ends_at)
+            };
+            if revoked {
+                return Err(Refused::FamilyRevoked);
+            }
+            if used {
+                // The server cannot tell the thief from the user (RFC 9700 §4.14.2): end the login.
+                self.revoke_locked(&mut state, family);
+                return Err(Refused::ReuseDetected);
+            }
+            if now >= expires_at || now >= ends_at {
+                return Err(Refused::Expired);
+            }
+            // Still under the lock: the slow write cannot interleave with another redemption.
+            std::thread::sleep(self.write_latency);
+            if let Some(r) = state.records.get_mut(&digest) {
+                r.used = true;
+            }
+            Ok(self.issue(&mut state, family, &subject, now, ends_at))
+        }
+
+        /// Logout, or an administrator's revocation: every token of the family stops working.
+        pub fn revoke_family(&self, family: u64) {
+            let mut state = self.state.lock().expect("store lock");
+            self.revoke_locked(&mut state, family);
+        }
+
+        /// What a copy of the database would show: the digests, never a usable token.
+        pub fn stored_digests(&self) -> Vec<Digest> {
+            let state = self.state.lock().expect("store lock");
+            state.records.keys().cloned().collect()
+        }
+
+        fn revoke_locked(&self, state: &mut State, family: u64) {
+            if let Some(f) = state.families.get_mut(&family) {
+                f.revoked = true;
+            }
+        }
+
+        fn issue(
+            &self,
+            state: &mut State,
+            family: u64,
+            subject: &str,
+            now: u64,
+            ends_at: u64,
+        ) -> Issued {
+            let refresh_token = random_handle();
+            // A successor never outlives the login (no sliding past the absolute lifetime).
+            let expires_at = (now + self.lifetimes.idle).min(ends_at);
+            state.records.insert(
+                (self.digest)(refresh_token.as_bytes()),
+                Record {
+                    family,
+                    used: false,
+                    expires_at,
+                },
+            );
+            Issued {
+                subject: subject.to_string(),
+                family,
+                refresh_token,
+                expires_at,
+            }
+        }
+    }
+
+    /// 256 random bits from the operating system, hex-encoded. (Production code would use the
+    /// `getrandom` or `rand` crate; this library stays std-only.)
+    fn random_handle() -> String {
+        let mut bytes = [0u8; 32];
+        std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut bytes))
+            .expect("the OS random source /dev/urandom is readable");
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}

@@ -85,7 +85,7 @@ pub fn highlight(lang: &str, lines: &[(bool, String)]) -> String {
         for (at, op) in &ops {
             let at = (*at).min(text.len());
             if at > pos {
-                crate::markdown::escape_into(&mut html, &text[pos..at]);
+                crate::escape::into(&mut html, &text[pos..at]);
                 pos = at;
             }
             let applied = stack.apply_with_hook(op, |basic, _| match basic {
@@ -106,7 +106,7 @@ pub fn highlight(lang: &str, lines: &[(bool, String)]) -> String {
                 return plain(lines);
             }
         }
-        crate::markdown::escape_into(&mut html, &text[pos..]);
+        crate::escape::into(&mut html, &text[pos..]);
         for _ in spans.iter().filter(|s| **s) {
             html.push_str("</span>");
         }
@@ -168,7 +168,7 @@ impl Classes {
 pub fn plain(lines: &[(bool, String)]) -> String {
     let mut out = String::new();
     for (hidden, line) in lines {
-        push_line(&mut out, *hidden, &crate::markdown::html_escape(line));
+        push_line(&mut out, *hidden, &crate::escape::html(line));
     }
     out
 }

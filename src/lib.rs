@@ -8,6 +8,7 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod escape;
 pub mod highlight;
 pub mod lint;
 pub mod markdown;
@@ -15,8 +16,10 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod site;
 pub mod snippets;
 pub mod theme;
+pub mod url;
 
 use content::Book;
 use diagnostics::Diagnostic;

@@ -8,14 +8,29 @@ use crate::markdown;
 pub fn lint(book: &Book) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (body, origin) in book.bodies() {
-        let mut text: Option<String> = None;
+        for (id, offset) in markdown::custom_heading_ids(body) {
+            if id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+            {
+                continue;
+            }
+            let text = book.text_of(origin);
+            let line = origin.body_line + body[..offset].matches('\n').count();
+            out.push(
+                Diagnostic::warning(
+                    &origin.file,
+                    format!("heading id `{id}` has characters that only work escaped"),
+                )
+                .at(text, line, 1)
+                .help("write heading ids with letters, digits, `-`, `_`, `.` and `:` only, e.g. `{#key-rotation}`"),
+            );
+        }
         for block in markdown::code_blocks(body) {
             if block.info.unknown.is_empty() {
                 continue;
             }
-            let text = text.get_or_insert_with(|| {
-                std::fs::read_to_string(book.root.join(&origin.file)).unwrap_or_default()
-            });
+            let text = book.text_of(origin);
             let line = origin.body_line + block.line - 1;
             let col = text
                 .lines()

@@ -1,10 +1,12 @@
-//! Markdown to HTML with pulldown-cmark, plus what the handbook adds on top: heading anchors,
+//! Markdown to HTML with pulldown-cmark, plus what the handbook adds on top: heading ids,
 //! links between content files rewritten to output pages, fenced code highlighted (with
-//! rustdoc's hidden lines and a mark on executed snippets), raw HTML escaped unless trusted.
+//! rustdoc's hidden lines), raw HTML escaped unless trusted. The markup around headings and
+//! code blocks comes from the theme, through the [`Context`]'s callbacks.
 
 use crate::highlight;
+use crate::url::safe;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -12,40 +14,6 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-/// The URL scheme of a link destination (`https`, `javascript`...), if it has one.
-pub fn scheme(dest: &str) -> Option<String> {
-    let end = dest.find(':')?;
-    let candidate = &dest[..end];
-    if dest[..end].contains(['/', '?', '#']) {
-        return None;
-    }
-    let mut chars = candidate.chars();
-    let first = chars.next()?;
-    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
-        .then(|| candidate.to_ascii_lowercase())
-}
-
-/// Links may be relative, fragments, or use http(s) and mailto; anything else (`javascript:`,
-/// `data:`, `vbscript:`...) could run code in a reader's browser.
-pub fn is_safe_url(dest: &str) -> bool {
-    let trimmed: String = dest
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    match scheme(&trimmed) {
-        None => true,
-        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto"),
-    }
-}
-
-fn safe(dest: String) -> String {
-    if is_safe_url(&dest) {
-        dest
-    } else {
-        "#unsafe-link-removed".to_string()
-    }
 }
 
 /// A link or image destination and its byte offset in the markdown.
@@ -63,6 +31,17 @@ pub fn links(body: &str) -> Vec<Link> {
                 dest: dest_url.to_string(),
                 offset: range.start,
             }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The ids written as heading attributes (`## Title {#id}`), with their byte offsets.
+pub fn custom_heading_ids(body: &str) -> Vec<(String, usize)> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(ev, range)| match ev {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some((id.to_string(), range.start)),
             _ => None,
         })
         .collect()
@@ -194,8 +173,28 @@ pub struct Context<'a> {
     pub link: &'a dyn Fn(&str) -> String,
     pub allow_html: bool,
     pub highlight: bool,
-    /// Shown on executed Rust snippets: what they run against.
-    pub snippet_label: &'a str,
+    /// The theme's markup for a heading.
+    pub heading: &'a dyn Fn(&HeadingMarkup) -> String,
+    /// The theme's markup for a fenced or indented code block.
+    pub code_block: &'a dyn Fn(&CodeBlockMarkup) -> String,
+}
+
+/// A heading, for the theme's heading markup. `id` is unique in the page and not escaped.
+pub struct HeadingMarkup<'a> {
+    pub level: u8,
+    pub id: &'a str,
+    /// The heading's content, rendered (safe HTML).
+    pub inner_html: &'a str,
+}
+
+/// A code block, for the theme's code markup.
+pub struct CodeBlockMarkup<'a> {
+    pub fence: &'a FenceInfo,
+    /// The code as written (hidden lines included).
+    pub code: &'a str,
+    /// The lines highlighted and escaped (safe HTML); hidden lines wrapped.
+    pub code_html: &'a str,
+    pub has_hidden: bool,
 }
 
 /// A heading for the page's table of contents.
@@ -214,7 +213,7 @@ pub struct Rendered {
 pub fn render(body: &str, ctx: &Context) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
-    let mut used_ids = BTreeSet::new();
+    let mut ids = HeadingIds::default();
     let mut heading: Option<(HeadingLevel, Option<CowStr>, Vec<Event>)> = None;
     let mut code: Option<(String, String)> = None;
 
@@ -276,19 +275,16 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
                 if let Some((level, id, inner)) = heading.take() {
                     let text = plain_text(&inner);
                     let base = id.map(|i| i.to_string()).unwrap_or_else(|| slug(&text));
-                    let mut unique = base.clone();
-                    let mut n = 1;
-                    while !used_ids.insert(unique.clone()) {
-                        unique = format!("{base}-{n}");
-                        n += 1;
-                    }
+                    let unique = ids.unique(base);
                     let mut inner_html = String::new();
                     pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
                     let lvl = level as u8;
                     events.push(Event::Html(
-                        format!(
-                            "<h{lvl} id=\"{unique}\"><a class=\"anchor\" href=\"#{unique}\" aria-label=\"Link to this section\">#</a>{inner_html}</h{lvl}>\n"
-                        )
+                        (ctx.heading)(&HeadingMarkup {
+                            level: lvl,
+                            id: &unique,
+                            inner_html: &inner_html,
+                        })
                         .into(),
                     ));
                     headings.push(Heading {
@@ -307,6 +303,93 @@ pub fn render(body: &str, ctx: &Context) -> Rendered {
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered { html, headings }
+}
+
+/// Makes heading ids unique within a page: the second `intro` becomes `intro-1`. Each base
+/// remembers its next suffix, so thousands of identical headings cost linear time.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
+/// Inline markdown (a front matter field: a title, a signal) to HTML, without a paragraph
+/// wrapper. Block constructs (headings, lists, code blocks) keep only their text: a field is
+/// one line of prose with emphasis, code and links. Raw HTML is always escaped here.
+pub fn inline(text: &str) -> String {
+    let mut events = Vec::new();
+    let mut in_code_block = false;
+    for ev in Parser::new_ext(text, options()) {
+        match ev {
+            Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(t) if in_code_block => events.push(Event::Code(t)),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => events.push(Event::Start(Tag::Link {
+                link_type,
+                dest_url: safe(dest_url.to_string()).into(),
+                title,
+                id,
+            })),
+            ev @ (Event::Text(_)
+            | Event::Code(_)
+            | Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            )) => events.push(ev),
+            Event::SoftBreak | Event::HardBreak => events.push(Event::Text(" ".into())),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+                if !events.is_empty() =>
+            {
+                events.push(Event::Text(" ".into()))
+            }
+            _ => {}
+        }
+    }
+    while matches!(events.last(), Some(Event::Text(t)) if t.as_ref() == " ") {
+        events.pop();
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Inline markdown as plain text: for `<title>`, previous/next links and search results,
+/// where markup would show as backticks and asterisks.
+pub fn inline_text(text: &str) -> String {
+    let mut out = String::new();
+    for ev in Parser::new_ext(text, options()) {
+        match ev {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn plain_text(events: &[Event]) -> String {
@@ -345,88 +428,17 @@ fn code_block_html(info: &str, code: &str, ctx: &Context) -> String {
             .map(|l| (false, l.to_string()))
             .collect()
     };
-    let has_hidden = lines.iter().any(|(h, _)| *h);
-    let inner = if ctx.highlight {
+    let code_html = if ctx.highlight {
         highlight::highlight(lang, &lines)
     } else {
         highlight::plain(&lines)
     };
-    let lang_class = if lang.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"language-{}\"", html_escape(lang))
-    };
-    let mut out = String::new();
-    if fence.is_rust {
-        let (class, mark) = if fence.ignore {
-            ("snippet-ignored", "not compiled (ignore)".to_string())
-        } else if fence.compile_fail {
-            (
-                "snippet-tested",
-                format!(
-                    "✓ checked by handbook test: fails to compile, as it should · {}",
-                    ctx.snippet_label
-                ),
-            )
-        } else if fence.no_run {
-            (
-                "snippet-tested",
-                format!(
-                    "✓ compiled by handbook test (not run) · {}",
-                    ctx.snippet_label
-                ),
-            )
-        } else if fence.should_panic {
-            (
-                "snippet-tested",
-                format!(
-                    "✓ run by handbook test: panics, as it should · {}",
-                    ctx.snippet_label
-                ),
-            )
-        } else {
-            (
-                "snippet-tested",
-                format!(
-                    "✓ compiled and run by handbook test · {}",
-                    ctx.snippet_label
-                ),
-            )
-        };
-        out.push_str(&format!("<figure class=\"snippet {class}\">\n<figcaption><span class=\"snippet-mark\">{}</span>", html_escape(&mark)));
-        if has_hidden {
-            out.push_str("<button type=\"button\" class=\"toggle-hidden\" aria-pressed=\"false\">Show hidden lines</button>");
-        }
-        out.push_str("</figcaption>\n");
-        out.push_str(&format!(
-            "<pre class=\"code\"><code{lang_class}>{inner}</code></pre>\n</figure>\n"
-        ));
-    } else {
-        out.push_str(&format!(
-            "<pre class=\"code\"><code{lang_class}>{inner}</code></pre>\n"
-        ));
-    }
-    out
-}
-
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_into(&mut out, s);
-    out
-}
-
-/// Appends `s` to `out`, HTML-escaped (text and attribute values alike).
-pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    (ctx.code_block)(&CodeBlockMarkup {
+        fence: &fence,
+        code,
+        code_html: &code_html,
+        has_hidden: lines.iter().any(|(h, _)| *h),
+    })
 }
 
 #[cfg(test)]
@@ -471,11 +483,23 @@ mod tests {
         fn as_written(dest: &str) -> String {
             dest.to_string()
         }
+        fn heading(h: &HeadingMarkup) -> String {
+            format!(
+                "<h{0} id=\"{1}\">{2}</h{0}>",
+                h.level,
+                crate::escape::html(h.id),
+                h.inner_html
+            )
+        }
+        fn code(c: &CodeBlockMarkup) -> String {
+            format!("<pre>{}</pre>", c.code_html)
+        }
         Context {
             link: &as_written,
             allow_html: false,
             highlight: false,
-            snippet_label: "",
+            heading: &heading,
+            code_block: &code,
         }
     }
 
@@ -492,7 +516,7 @@ mod tests {
             let out = render(&format!("[x]({bad}) ![i]({bad})"), &ctx).html;
             for attr in out.split("href=\"").chain(out.split("src=\"")).skip(1) {
                 let url = &attr[..attr.find('"').unwrap_or(0)];
-                assert!(is_safe_url(url), "{bad}: {out}");
+                assert!(crate::url::is_safe(url), "{bad}: {out}");
             }
         }
         let out = render(
@@ -506,6 +530,34 @@ mod tests {
                 && out.contains("mailto:a@b.c"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn identical_headings_get_unique_ids_in_order() {
+        let mut ids = HeadingIds::default();
+        let got: Vec<String> = ["a", "a", "a-1", "a", "b"]
+            .into_iter()
+            .map(|b| ids.unique(b.to_string()))
+            .collect();
+        // The explicit `a-1` comes after an `a` took that name: it becomes `a-1-1`.
+        assert_eq!(got, ["a", "a-1", "a-1-1", "a-2", "b"]);
+        let mut ids = HeadingIds::default();
+        let many: HashSet<String> = (0..20_000).map(|_| ids.unique("x".into())).collect();
+        assert_eq!(many.len(), 20_000);
+    }
+
+    #[test]
+    fn inline_fields_keep_only_inline_markup() {
+        assert_eq!(
+            inline("## Title with `code` {#x}"),
+            "Title with <code>code</code>"
+        );
+        assert_eq!(inline("```\nfn x() {}\n```"), "<code>fn x() {}\n</code>");
+        assert_eq!(
+            inline_text("What is `alg: none`? **Really**"),
+            "What is alg: none? Really"
+        );
+        assert!(!inline("<script>x</script>").contains("<script"));
     }
 
     #[test]

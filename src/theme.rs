@@ -22,10 +22,18 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "search.html",
     "404.html",
     "scorecard.html",
+    "partials/heading.html",
+    "partials/code.html",
 );
 
 /// Static files, copied to `assets/`.
-const STATIC: &[(&str, &str)] = embed!("style.css", "highlight.css", "handbook.js", "scorecard.js");
+const STATIC: &[(&str, &str)] = embed!(
+    "style.css",
+    "highlight.css",
+    "handbook.js",
+    "scorecard.js",
+    "theme-init.js"
+);
 
 /// Files only `handbook serve` uses (live reload, the failed-rebuild banner); never published.
 const SERVE: &[(&str, &str)] = embed!(
@@ -97,6 +105,11 @@ impl Theme {
     /// The built-in version of one of `serve`'s files.
     pub fn default_serve_file(name: &str) -> Option<&'static str> {
         SERVE.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
+    }
+
+    /// The names of the static files, in the order [`Theme::static_files`] returns them.
+    pub fn asset_names(&self) -> Vec<&'static str> {
+        STATIC.iter().map(|(name, _)| *name).collect()
     }
 
     /// Files the watcher should react to.

@@ -39,7 +39,14 @@ fn question_page_has_calibration_answer_and_links() {
     assert!(handbook(&["build"], book.path()).status.success());
     let q = read(&book.path().join("book/questions/first-question.html"));
     // Front matter, with inline markdown rendered.
-    assert!(q.contains("What does `double` do?"), "question text");
+    assert!(
+        q.contains("<title>What does double do? ·"),
+        "the title is plain text, without markdown"
+    );
+    assert!(
+        q.contains("What does <code>double</code> do?"),
+        "the heading renders inline markdown"
+    );
     assert!(
         q.contains("Says it multiplies by <code>2</code>"),
         "signals render inline markdown"

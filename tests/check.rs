@@ -1,8 +1,9 @@
 //! Broken books: `check` and `build` fail with a message naming the file and line and the fix,
 //! never panic, and leave the previous output byte-identical.
 //!
-//! Each case in tests/fixtures/broken/<case>/ holds the files that break the good fixture and
-//! `expected.txt`, lines that must all appear in the diagnostics.
+//! Each case in tests/fixtures/broken/<case>/ holds the files that break the good fixture; the
+//! exact diagnostics are its snapshot in tests/snapshots/ (review changes with `cargo insta
+//! review`, or accept them with `INSTA_UPDATE=always cargo test --test check`).
 
 mod common;
 use common::*;
@@ -23,59 +24,90 @@ fn assert_clean_failure(out: &std::process::Output, case: &str) {
 fn broken_book(case: &str) -> tempfile::TempDir {
     let book = good_book();
     copy_dir(&fixture("broken").join(case), book.path());
-    std::fs::remove_file(book.path().join("expected.txt")).expect("expected.txt copied");
     book
 }
 
-#[test]
-fn every_broken_fixture_fails_with_file_line_and_help() {
-    let cases: Vec<String> = std::fs::read_dir(fixture("broken"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
-    assert!(cases.len() >= 12, "fixtures missing: {cases:?}");
-    for case in cases {
-        let expected = read(&fixture("broken").join(&case).join("expected.txt"));
-        let book = broken_book(&case);
-        // A good build first, so there is a previous output to protect.
-        let good = good_book();
-        assert!(
-            handbook(
-                &[
-                    "build",
-                    good.path().to_str().unwrap(),
-                    "--dest-dir",
-                    book.path().join("book").to_str().unwrap()
-                ],
-                book.path()
-            )
-            .status
-            .success()
-        );
-        let before = snapshot(&book.path().join("book"));
+/// One test per broken fixture: `check` and `build` both fail cleanly with exactly the
+/// diagnostics in the fixture's snapshot (tests/snapshots/check__<case>.snap), and the
+/// previous output stays byte-identical.
+fn broken_case(case: &str) {
+    let book = broken_book(case);
+    // A good build first, so there is a previous output to protect.
+    let good = good_book();
+    assert!(
+        handbook(
+            &[
+                "build",
+                good.path().to_str().unwrap(),
+                "--dest-dir",
+                book.path().join("book").to_str().unwrap()
+            ],
+            book.path()
+        )
+        .status
+        .success()
+    );
+    let before = snapshot(&book.path().join("book"));
+    let check = handbook(&["check", "."], book.path());
+    assert_clean_failure(&check, case);
+    insta::assert_snapshot!(case, text(&check));
+    let build = handbook(&["build", "."], book.path());
+    assert_clean_failure(&build, case);
+    // build reports the same diagnostics as check, then says the output is kept.
+    let diagnostics = text(&check);
+    let diagnostics = diagnostics.trim_end();
+    assert!(
+        text(&build).contains(
+            diagnostics
+                .rsplit_once('\n')
+                .map_or(diagnostics, |(d, _)| d)
+        ),
+        "{case}: build and check disagree:\n{}\n---\n{}",
+        text(&build),
+        text(&check)
+    );
+    assert_eq!(
+        before,
+        snapshot(&book.path().join("book")),
+        "{case}: previous output changed"
+    );
+}
 
-        for cmd in ["check", "build"] {
-            let out = handbook(&[cmd, "."], book.path());
-            assert_clean_failure(&out, &case);
-            let t = text(&out);
-            for line in expected.lines().filter(|l| !l.is_empty()) {
-                assert!(
-                    t.contains(line),
-                    "{case} ({cmd}): expected `{line}` in:\n{t}"
-                );
-            }
-            assert!(
-                t.contains("help:") || case.contains("toml"),
-                "{case} ({cmd}): no help line\n{t}"
-            );
+macro_rules! broken {
+    ($($name:ident => $case:literal),* $(,)?) => {
+        $(#[test] fn $name() { broken_case($case); })*
+
+        /// Every fixture folder has its test above.
+        #[test]
+        fn every_broken_fixture_has_a_test() {
+            let mut cases: Vec<String> = std::fs::read_dir(fixture("broken"))
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect();
+            cases.sort();
+            let mut listed = vec![$($case),*];
+            listed.sort();
+            assert_eq!(cases, listed, "add a line to `broken!` for each fixture");
         }
-        assert_eq!(
-            before,
-            snapshot(&book.path().join("book")),
-            "{case}: previous output changed"
-        );
-    }
+    };
+}
+
+broken! {
+    bad_book_toml => "bad-book-toml",
+    bad_yaml => "bad-yaml",
+    dead_connection => "dead-connection",
+    dead_link => "dead-link",
+    duplicate_id => "duplicate-id",
+    duplicate_order => "duplicate-order",
+    empty_file => "empty-file",
+    id_mismatch => "id-mismatch",
+    level_out_of_range => "level-out-of-range",
+    malformed_book_toml => "malformed-book-toml",
+    unclosed_front_matter => "unclosed-front-matter",
+    unknown_key => "unknown-key",
+    unsafe_link => "unsafe-link",
+    wrong_type => "wrong-type",
 }
 
 #[test]

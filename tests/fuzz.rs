@@ -164,11 +164,14 @@ fn hostile_question_files_never_panic_and_never_inject_script() {
 #[test]
 fn arbitrary_markdown_renders_without_panicking() {
     let link = |d: &str| d.to_string();
+    let heading = |h: &handbook::markdown::HeadingMarkup| handbook::escape::html(h.id);
+    let code_block = |c: &handbook::markdown::CodeBlockMarkup| c.code_html.to_string();
     let ctx = handbook::markdown::Context {
         link: &link,
         allow_html: false,
         highlight: true,
-        snippet_label: "x",
+        heading: &heading,
+        code_block: &code_block,
     };
     runner(2000, 0x5eed_0002)
         .run(&prop::collection::vec(md_piece(), 0..30), |pieces| {

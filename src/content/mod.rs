@@ -13,8 +13,6 @@
 mod front_matter;
 mod validate;
 
-pub use validate::resolve_link;
-
 use crate::config::{self, Config};
 use crate::diagnostics::Diagnostic;
 use serde::{Deserialize, Serialize};
@@ -56,6 +54,8 @@ pub struct Page {
     /// their rating legend from.
     pub ratings: Vec<Rating>,
     pub body: String,
+    /// The file's full text, for diagnostics.
+    pub text: String,
     pub origin: Origin,
 }
 
@@ -98,6 +98,8 @@ pub struct Level {
     pub meta: LevelMeta,
     pub body: String,
     pub origin: Origin,
+    /// The file's full text, for diagnostics.
+    pub text: String,
 }
 
 /// A question's front matter: the schema contributors fill in.
@@ -247,6 +249,7 @@ pub fn load(root: &Path) -> Loaded {
                             description: meta.description,
                             ratings: meta.ratings,
                             body: split.body.to_string(),
+                            text: text.clone(),
                             origin,
                         };
                         if matches!(kind, Kind::Index) {
@@ -264,6 +267,7 @@ pub fn load(root: &Path) -> Loaded {
                         meta,
                         body: split.body.to_string(),
                         origin,
+                        text: text.clone(),
                     },
                     text,
                 )),
@@ -456,6 +460,29 @@ impl Book {
         self.questions.iter().filter(move |q| q.meta.level == level)
     }
 
+    /// The full text of the content file `origin` names, as loaded (for pointing a
+    /// diagnostic at a line without reading the file again).
+    pub fn text_of(&self, origin: &Origin) -> &str {
+        let file = origin.file.as_path();
+        [&self.index, &self.guide]
+            .into_iter()
+            .find(|p| p.origin.file == file)
+            .map(|p| p.text.as_str())
+            .or_else(|| {
+                self.levels
+                    .iter()
+                    .find(|l| l.origin.file == file)
+                    .map(|l| l.text.as_str())
+            })
+            .or_else(|| {
+                self.questions
+                    .iter()
+                    .find(|q| q.origin.file == file)
+                    .map(|q| q.text.as_str())
+            })
+            .unwrap_or("")
+    }
+
     /// Every markdown body with its origin, in reading order.
     pub fn bodies(&self) -> Vec<(&str, &Origin)> {
         let mut out = vec![
@@ -469,37 +496,6 @@ impl Book {
             }
         }
         out
-    }
-
-    /// The output path (relative to the output root, `/`-separated) of a content file given
-    /// relative to `content/`, or `None` if it is neither a page nor an asset.
-    pub fn output_path(&self, content_rel: &str) -> Option<String> {
-        if content_rel == "index.md" {
-            return Some("index.html".into());
-        }
-        if content_rel == "guide.md" {
-            return Some("guide.html".into());
-        }
-        if let Some(stem) = content_rel
-            .strip_prefix("levels/")
-            .and_then(|s| s.strip_suffix(".md"))
-        {
-            return self
-                .levels
-                .iter()
-                .any(|l| level_stem(l.meta.level) == stem)
-                .then(|| format!("levels/{stem}.html"));
-        }
-        if let Some(id) = content_rel
-            .strip_prefix("questions/")
-            .and_then(|s| s.strip_suffix(".md"))
-        {
-            return self.question(id).is_some().then(|| question_path(id));
-        }
-        self.assets
-            .iter()
-            .any(|a| a.to_string_lossy().replace('\\', "/") == content_rel)
-            .then(|| content_rel.to_string())
     }
 }
 
@@ -524,7 +520,8 @@ impl Book {
             body_line: split.body_line,
         };
         let start = body_start(&text, split.body);
-        validate::body_links(self, split.body, &origin, &mut scratch);
+        let site = crate::site::Site::new(self, &[]);
+        validate::body_links(self, &site, split.body, &origin, &mut scratch);
         if !scratch.is_empty() {
             return None;
         }
@@ -556,13 +553,4 @@ pub struct Refreshed {
     pub id: String,
     /// The front matter before the change, when it changed (other pages show it).
     pub previous: Option<QuestionMeta>,
-}
-
-/// `level-3`: file stem and page name of a level.
-pub fn level_stem(n: u32) -> String {
-    format!("level-{n}")
-}
-
-pub fn question_path(id: &str) -> String {
-    format!("questions/{id}.html")
 }

@@ -1,10 +1,11 @@
 //! Cross-file rules: level numbering, unique ids and orders, connections and links that
 //! resolve, and the lint that `check` reports as warnings.
 
-use super::{Book, Level, Origin, level_stem};
+use super::{Book, Level, Origin};
 use crate::config::line_col;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown;
+use crate::site::level_stem;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -322,22 +323,25 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
 
 /// Relative links to `.md` files and assets must resolve to something the book publishes.
 pub fn links(book: &Book, diags: &mut Vec<Diagnostic>) {
+    let site = crate::site::Site::new(book, &[]);
     for (body, origin) in book.bodies() {
-        body_links(book, body, origin, diags);
+        body_links(book, &site, body, origin, diags);
     }
 }
 
 /// Checks the links of one markdown body.
-pub fn body_links(book: &Book, body: &str, origin: &Origin, diags: &mut Vec<Diagnostic>) {
-    let mut text: Option<String> = None;
+pub fn body_links(
+    book: &Book,
+    site: &crate::site::Site,
+    body: &str,
+    origin: &Origin,
+    diags: &mut Vec<Diagnostic>,
+) {
     for link in markdown::links(body) {
-        let Some(Err(why)) = resolve_link(book, &origin.file, &link.dest) else {
+        let Some(Err(why)) = site.resolve_link(&origin.file, &link.dest) else {
             continue;
         };
-        // The file is read again only to show the offending line.
-        let text = text.get_or_insert_with(|| {
-            std::fs::read_to_string(book.root.join(&origin.file)).unwrap_or_default()
-        });
+        let text = book.text_of(origin);
         let (line_in_body, col) = line_col(body, link.offset);
         let line = origin.body_line + line_in_body - 1;
         diags.push(
@@ -346,47 +350,4 @@ pub fn body_links(book: &Book, body: &str, origin: &Origin, diags: &mut Vec<Diag
                 .help("link to another page by its file, relative to this one, e.g. `[JWKS](jwks.md)` or `[Level 2](../levels/level-2.md)`"),
         );
     }
-}
-
-/// `None` for external links and pure anchors; `Some(Ok(output path))` when the link resolves.
-pub fn resolve_link(book: &Book, from: &Path, dest: &str) -> Option<Result<String, String>> {
-    if !markdown::is_safe_url(dest) {
-        return Some(Err(format!(
-            "the `{}:` scheme is not allowed (it could run code in a reader's browser); use http(s), mailto or a relative link",
-            markdown::scheme(dest).unwrap_or_default()
-        )));
-    }
-    if dest.is_empty() || dest.starts_with('#') || markdown::scheme(dest).is_some() {
-        return None;
-    }
-    if dest.starts_with('/') {
-        return Some(Err(
-            "absolute paths break under a sub-path or file://; use a relative link".into(),
-        ));
-    }
-    let path = dest.split(['#', '?']).next().unwrap_or(dest);
-    let from_dir = from
-        .parent()
-        .and_then(|p| p.strip_prefix(super::CONTENT_DIR).ok())
-        .unwrap_or(Path::new(""));
-    let mut parts: Vec<String> = from_dir
-        .iter()
-        .map(|s| s.to_string_lossy().to_string())
-        .collect();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return Some(Err("it leads outside content/".into()));
-                }
-            }
-            s => parts.push(s.to_string()),
-        }
-    }
-    let rel = parts.join("/");
-    Some(
-        book.output_path(&rel)
-            .ok_or_else(|| format!("content/{rel} does not exist")),
-    )
 }

@@ -52,12 +52,12 @@ impl Live {
             return self.full(root);
         };
         let theme = crate::theme_of(book).map_err(|e| e.to_string())?;
-        // Overridden templates may show any field (see `pages_showing`).
-        let default_templates = !theme.override_dir().is_dir();
-        if let Some(paths) = self.refresh_questions(root, changed, default_templates) {
+        if let Some(routes) = self.refresh_questions(root, changed, &theme) {
             let book = self.book.as_ref().expect("refresh_questions needs a book");
-            for page in
-                crate::render::render_paths(book, &theme, &paths).map_err(|e| e.to_string())?
+            let site = crate::site::Site::new(book, &theme.asset_names());
+            let routes: Vec<_> = routes.into_iter().collect();
+            for page in crate::render::render_routes(book, &theme, &site, &routes)
+                .map_err(|e| e.to_string())?
             {
                 self.files.insert(page.path, Arc::new(page.bytes));
             }
@@ -78,14 +78,14 @@ impl Live {
                 .is_ok_and(|rel| !book.assets.iter().any(|a| a == rel))
     }
 
-    /// Re-reads edited question files in place; returns the output paths to re-render, or
-    /// `None` when only a full rebuild will do.
+    /// Re-reads edited question files in place; returns the routes to re-render, or `None`
+    /// when only a full rebuild will do.
     fn refresh_questions(
         &mut self,
         root: &Path,
         changed: &[PathBuf],
-        default_templates: bool,
-    ) -> Option<BTreeSet<String>> {
+        theme: &crate::theme::Theme,
+    ) -> Option<BTreeSet<crate::site::Route>> {
         let questions = root.join(crate::content::CONTENT_DIR).join("questions");
         let mut paths = BTreeSet::new();
         for path in changed {
@@ -100,16 +100,20 @@ impl Live {
             let rel = path.strip_prefix(root).ok()?;
             let book = self.book.as_mut()?;
             let refreshed = book.refresh_question(rel)?;
+            let i = book
+                .questions
+                .iter()
+                .position(|q| q.meta.id == refreshed.id)?;
+            let site = crate::site::Site::new(book, &theme.asset_names());
             match &refreshed.previous {
                 None => {
-                    paths.insert(crate::content::question_path(&refreshed.id));
+                    paths.insert(crate::site::Route::Question(i));
                 }
-                Some(previous) => paths.extend(crate::render::pages_showing(
-                    book,
-                    &refreshed.id,
-                    previous,
-                    default_templates,
-                )),
+                Some(previous) => {
+                    let targets: Vec<String> =
+                        previous.connections.iter().map(|c| c.to.clone()).collect();
+                    paths.extend(site.routes_showing(book, i, &targets));
+                }
             }
         }
         (!paths.is_empty()).then_some(paths)

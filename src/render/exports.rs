@@ -1,0 +1,134 @@
+//! The site's data files: the search index, `questions.json` for other tools, and the data
+//! the scorecard script reads.
+
+use crate::content::{Book, Question};
+use crate::site::{Route, Site};
+use serde::Serialize;
+
+/// `window.HANDBOOK_SEARCH = [...]`: a script, not JSON, so search works from file://.
+pub fn search_index(book: &Book, site: &Site) -> String {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        u: &'a str,
+        l: u32,
+        q: &'a str,
+        t: String,
+    }
+    let entries: Vec<Entry> = book
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| Entry {
+            u: site.path(Route::Question(i)),
+            l: q.meta.level,
+            q: &site.title(i).text,
+            t: search_text(q),
+        })
+        .collect();
+    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+    format!(
+        "window.HANDBOOK_SEARCH={};\n",
+        crate::escape::script_json(&json)
+    )
+}
+
+/// Words a search can match for a question: its text, signals and red flags, deduplicated.
+fn search_text(q: &Question) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let m = &q.meta;
+    let all = std::iter::once(&m.summary)
+        .chain(&m.signals)
+        .chain(&m.red_flags)
+        .chain(std::iter::once(&m.id));
+    for s in all {
+        for w in s.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_') {
+            let w = w.to_lowercase();
+            if w.len() > 2 && !words.contains(&w) {
+                words.push(w);
+            }
+        }
+    }
+    words.join(" ")
+}
+
+/// The whole bank as JSON for other tools (documented in docs/questions-json.md).
+pub fn questions_json(book: &Book, site: &Site) -> String {
+    #[derive(Serialize)]
+    struct Export<'a> {
+        format: &'static str,
+        title: &'a str,
+        levels: Vec<&'a crate::content::LevelMeta>,
+        questions: Vec<ExportQuestion<'a>>,
+    }
+    #[derive(Serialize)]
+    struct ExportQuestion<'a> {
+        #[serde(flatten)]
+        meta: &'a crate::content::QuestionMeta,
+        url: &'a str,
+    }
+    let export = Export {
+        format: "handbook-questions/1",
+        title: &book.config.book.title,
+        levels: book.levels.iter().map(|l| &l.meta).collect(),
+        questions: book
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| ExportQuestion {
+                meta: &q.meta,
+                url: site.path(Route::Question(i)),
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
+}
+
+/// What the scorecard script needs, as JSON safe to embed in a `<script>` element.
+pub fn scorecard_data(book: &Book) -> String {
+    // Borrowed views serialized straight to text: a `serde_json::Value` tree of every
+    // question was a large transient at 10,000 questions.
+    #[derive(Serialize)]
+    struct Data<'a> {
+        book: &'a str,
+        levels: Vec<LevelData<'a>>,
+        questions: Vec<QuestionData<'a>>,
+    }
+    #[derive(Serialize)]
+    struct LevelData<'a> {
+        number: u32,
+        title: &'a str,
+        red_flag: &'a str,
+    }
+    #[derive(Serialize)]
+    struct QuestionData<'a> {
+        id: &'a str,
+        level: u32,
+        question: &'a str,
+        signals: &'a [String],
+        red_flags: &'a [String],
+    }
+    let data = Data {
+        book: &book.config.book.title,
+        levels: book
+            .levels
+            .iter()
+            .map(|l| LevelData {
+                number: l.meta.level,
+                title: &l.meta.title,
+                red_flag: &l.meta.red_flag,
+            })
+            .collect(),
+        questions: book
+            .questions
+            .iter()
+            .map(|q| QuestionData {
+                id: &q.meta.id,
+                level: q.meta.level,
+                question: &q.meta.question,
+                signals: &q.meta.signals,
+                red_flags: &q.meta.red_flags,
+            })
+            .collect(),
+    };
+    crate::escape::script_json(&serde_json::to_string(&data).unwrap_or_default())
+}

@@ -1,0 +1,348 @@
+//! From a validated [`Book`] and its route table to the site's files: one template per page
+//! kind, pages rendered in parallel. Writing them is `output`'s job.
+
+mod exports;
+mod views;
+
+use crate::content::{Book, Origin};
+use crate::markdown::{self, CodeBlockMarkup, Heading, HeadingMarkup};
+use crate::site::{Route, Site};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::cell::RefCell;
+use tera::{Context, Tera};
+use views::{LevelWithQuestions, Link, ListedQuestion, Shared};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("theme: {0}")]
+    Theme(String),
+    #[error("template `{template}` failed while rendering {page}:\n{message}")]
+    Template {
+        template: String,
+        page: String,
+        message: String,
+    },
+}
+
+/// One output file: a `/`-separated path under the output root and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders the whole site into memory, sorted by path.
+pub fn render(book: &Book, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+    let files = std::sync::Mutex::new(Vec::new());
+    render_each(book, theme, |file| {
+        files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(file);
+        Ok::<(), RenderError>(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Renders the whole site, handing each file to `sink` as soon as it is ready, from several
+/// threads. `build` writes them straight to disk, so memory stays flat however large the
+/// book: holding every page until the end cost 1.2 GB at 10,000 questions.
+pub fn render_each<E>(
+    book: &Book,
+    theme: &Theme,
+    sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+) -> Result<(), E>
+where
+    E: From<RenderError> + Send,
+{
+    let site = Site::new(book, &theme.asset_names());
+    let r = Renderer::new(book, &site, theme)?;
+    site.routes()
+        .par_iter()
+        .try_for_each(|&route| sink(r.file(route)?))
+}
+
+/// Re-renders `routes` of `site`, as a full render would.
+pub fn render_routes(
+    book: &Book,
+    theme: &Theme,
+    site: &Site,
+    routes: &[Route],
+) -> Result<Vec<OutputFile>, RenderError> {
+    let r = Renderer::new(book, site, theme)?;
+    routes.par_iter().map(|&route| r.file(route)).collect()
+}
+
+/// `../` repeated once per directory in `path`.
+fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+struct Renderer<'a> {
+    book: &'a Book,
+    site: &'a Site,
+    tera: Tera,
+    shared: Shared<'a>,
+    theme_assets: Vec<(&'static str, Vec<u8>)>,
+    label: String,
+}
+
+/// What the code-block partial gets.
+#[derive(Serialize)]
+struct CodeView<'a> {
+    lang: &'a str,
+    code_html: &'a str,
+    rust: bool,
+    ignore: bool,
+    no_run: bool,
+    should_panic: bool,
+    compile_fail: bool,
+    has_hidden: bool,
+    label: &'a str,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(book: &'a Book, site: &'a Site, theme: &Theme) -> Result<Self, RenderError> {
+        Ok(Renderer {
+            book,
+            site,
+            tera: theme.tera().map_err(RenderError::Theme)?,
+            shared: Shared::new(book, site),
+            theme_assets: theme.static_files().map_err(RenderError::Theme)?,
+            label: book.config.test.label(),
+        })
+    }
+
+    /// The file of one route.
+    fn file(&self, route: Route) -> Result<OutputFile, RenderError> {
+        let path = self.site.path(route).to_string();
+        let bytes = match route {
+            Route::SearchIndex => exports::search_index(self.book, self.site).into_bytes(),
+            Route::QuestionsJson => exports::questions_json(self.book, self.site).into_bytes(),
+            Route::ThemeAsset(i) => self.theme_assets[i].1.clone(),
+            Route::ContentAsset(i) => {
+                let asset = &self.book.assets[i];
+                std::fs::read(self.book.root.join(crate::content::CONTENT_DIR).join(asset))
+                    .map_err(|e| {
+                        RenderError::Theme(format!("cannot read asset content/{path}: {e}"))
+                    })?
+            }
+            page => self.page(page, &path)?.into_bytes(),
+        };
+        Ok(OutputFile { path, bytes })
+    }
+
+    fn page(&self, route: Route, path: &str) -> Result<String, RenderError> {
+        let book = self.book;
+        match route {
+            Route::Index => {
+                let (html, headings) = self.markdown(&book.index.body, &book.index.origin, path)?;
+                let levels: Vec<LevelWithQuestions> = self
+                    .shared
+                    .site
+                    .levels
+                    .iter()
+                    .zip(&self.shared.nav_questions)
+                    .map(|(level, questions)| LevelWithQuestions { level, questions })
+                    .collect();
+                self.render_page("index.html", route, path, &book.index.title, |ctx| {
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                    ctx.insert("levels_with_questions", &levels);
+                })
+            }
+            Route::Guide => {
+                let (html, headings) = self.markdown(&book.guide.body, &book.guide.origin, path)?;
+                self.render_page("page.html", route, path, &book.guide.title, |ctx| {
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                })
+            }
+            Route::Search => self.render_page("search.html", route, path, "Search", |_| {}),
+            Route::NotFound => self.render_page("404.html", route, path, "Page not found", |_| {}),
+            // The views are built inside `fill` so they are freed once copied into the
+            // context: at 10,000 questions they are tens of megabytes.
+            Route::InterviewSheet => self.render_page(
+                "sheet-interview.html",
+                route,
+                path,
+                "Interview summary sheet",
+                |ctx| ctx.insert("questions", &views::all_listed(book, self.site)),
+            ),
+            Route::Scorecard => {
+                let data = exports::scorecard_data(book);
+                self.render_page(
+                    "scorecard.html",
+                    route,
+                    path,
+                    "Interview scorecard",
+                    |ctx| {
+                        ctx.insert("questions", &views::all_listed(book, self.site));
+                        ctx.insert("scorecard_data", &data);
+                    },
+                )
+            }
+            Route::Level(n) | Route::LevelSheet(n) => {
+                let level = book.level(n).expect("a route names a level of the book");
+                let nav = self.shared.level(n).expect("every level has a nav entry");
+                let (html, headings) = self.markdown(&level.body, &level.origin, path)?;
+                let (template, title) = match route {
+                    Route::LevelSheet(_) => {
+                        ("sheet-level.html", format!("Level {n} calibration sheet"))
+                    }
+                    _ => ("level.html", format!("Level {n}: {}", level.meta.title)),
+                };
+                self.render_page(template, route, path, &title, |ctx| {
+                    ctx.insert("level", nav);
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                    let questions: Vec<ListedQuestion> = (0..book.questions.len())
+                        .filter(|&i| book.questions[i].meta.level == n)
+                        .map(|i| views::listed(book, self.site, i, true))
+                        .collect();
+                    ctx.insert("questions", &questions);
+                })
+            }
+            Route::Question(i) => {
+                let q = &book.questions[i];
+                let view = views::question(book, self.site, i);
+                let (html, headings) = self.markdown(q.body(), &q.origin, path)?;
+                let nav = self
+                    .shared
+                    .level(q.meta.level)
+                    .expect("every level has a nav entry");
+                let title = &self.site.title(i).text;
+                self.render_page("question.html", route, path, title, |ctx| {
+                    ctx.insert("q", &view);
+                    ctx.insert("level", nav);
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                })
+            }
+            Route::SearchIndex
+            | Route::QuestionsJson
+            | Route::ThemeAsset(_)
+            | Route::ContentAsset(_) => unreachable!("not a page: {route:?}"),
+        }
+    }
+
+    fn render_page(
+        &self,
+        template: &str,
+        route: Route,
+        path: &str,
+        title: &str,
+        fill: impl FnOnce(&mut Context),
+    ) -> Result<String, RenderError> {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.shared.site);
+        ctx.insert("root", &root_of(path));
+        ctx.insert("path", path);
+        ctx.insert("title", title);
+        let (prev, next) = self.site.neighbours(route);
+        ctx.insert("prev", &prev.map(|r| self.link(r)));
+        ctx.insert("next", &next.map(|r| self.link(r)));
+        ctx.insert("headings", &Vec::<Heading>::new());
+        fill(&mut ctx);
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| RenderError::Template {
+                template: template.to_string(),
+                page: path.to_string(),
+                message: e.to_string(),
+            })
+    }
+
+    /// A page in reading order, for previous/next links: its plain-text title and URL.
+    fn link(&self, route: Route) -> Link {
+        let title = match route {
+            Route::Index => self.book.index.title.clone(),
+            Route::Guide => self.book.guide.title.clone(),
+            Route::Level(n) => {
+                let title = self
+                    .book
+                    .level(n)
+                    .map(|l| l.meta.title.as_str())
+                    .unwrap_or("");
+                format!("Level {n}: {title}")
+            }
+            Route::Question(i) => self.site.title(i).text.clone(),
+            _ => String::new(),
+        };
+        Link {
+            title,
+            url: self.site.path(route).to_string(),
+        }
+    }
+
+    /// A markdown body rendered for the page at `path`, with the theme's heading and code
+    /// markup, and its headings for the table of contents.
+    fn markdown(
+        &self,
+        body: &str,
+        origin: &Origin,
+        path: &str,
+    ) -> Result<(String, Vec<Heading>), RenderError> {
+        let root = root_of(path);
+        let failed: RefCell<Option<RenderError>> = RefCell::new(None);
+        let partial = |template: &str, ctx: &Context| -> String {
+            self.tera.render(template, ctx).unwrap_or_else(|e| {
+                failed.borrow_mut().get_or_insert(RenderError::Template {
+                    template: template.to_string(),
+                    page: path.to_string(),
+                    message: e.to_string(),
+                });
+                String::new()
+            })
+        };
+        let link = |dest: &str| -> String {
+            match self.site.resolve_link(&origin.file, dest) {
+                Some(Ok(target)) => {
+                    let fragment = dest.find('#').map(|i| &dest[i..]).unwrap_or("");
+                    format!("{root}{target}{fragment}")
+                }
+                _ => dest.to_string(),
+            }
+        };
+        let heading = |h: &HeadingMarkup| {
+            let mut ctx = Context::new();
+            ctx.insert("level", &h.level);
+            ctx.insert("id", h.id);
+            ctx.insert("inner_html", h.inner_html);
+            partial("partials/heading.html", &ctx)
+        };
+        let code_block = |c: &CodeBlockMarkup| {
+            let f = c.fence;
+            let view = CodeView {
+                lang: f.lang.as_deref().unwrap_or(""),
+                code_html: c.code_html,
+                rust: f.is_rust,
+                ignore: f.ignore,
+                no_run: f.no_run,
+                should_panic: f.should_panic,
+                compile_fail: f.compile_fail,
+                has_hidden: c.has_hidden,
+                label: &self.label,
+            };
+            let mut ctx = Context::new();
+            ctx.insert("code", &view);
+            partial("partials/code.html", &ctx)
+        };
+        let ctx = markdown::Context {
+            link: &link,
+            allow_html: self.book.config.output.html.allow_html,
+            highlight: self.book.config.output.html.highlight,
+            heading: &heading,
+            code_block: &code_block,
+        };
+        let r = markdown::render(body, &ctx);
+        match failed.into_inner() {
+            Some(e) => Err(e),
+            None => Ok((r.html, r.headings)),
+        }
+    }
+}

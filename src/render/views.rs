@@ -1,0 +1,236 @@
+//! What templates see: serializable views of the book, built from the model and the route
+//! table. Pages that list many questions get lean views (see [`ListedQuestion`]).
+
+use crate::content::{Book, Question};
+use crate::markdown::inline;
+use crate::site::{Route, Site};
+use serde::Serialize;
+
+/// The site-wide context every template gets: built once, shared by all pages.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub authors: &'a [String],
+    pub guide_title: &'a str,
+    pub levels: Vec<NavLevel>,
+    pub question_count: usize,
+    /// The rating scale, from the guide's front matter.
+    pub ratings: &'a [crate::content::Rating],
+}
+
+#[derive(Serialize, Clone)]
+pub struct NavLevel {
+    pub number: u32,
+    pub title: String,
+    pub probes: String,
+    pub red_flag: String,
+    pub red_flag_short: String,
+    pub url: String,
+    pub sheet_url: String,
+    /// Only the count: the site context goes to every page, so it must not grow with the
+    /// book (pages that list questions get them separately).
+    pub question_count: usize,
+}
+
+/// A level with its questions, for the pages that list them all.
+#[derive(Serialize)]
+pub struct LevelWithQuestions<'a> {
+    #[serde(flatten)]
+    pub level: &'a NavLevel,
+    pub questions: &'a [NavQuestion],
+}
+
+#[derive(Serialize, Clone)]
+pub struct NavQuestion {
+    pub id: String,
+    pub level: u32,
+    pub order: u32,
+    pub question: String,
+    pub question_html: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// A question as its own page sees it: every front matter field, inline markdown rendered
+/// to HTML, plus the connections pointing at it.
+#[derive(Serialize)]
+pub struct QuestionView {
+    #[serde(flatten)]
+    pub listed: ListedQuestion,
+    pub follow_ups: Vec<String>,
+    pub sources: Vec<Link>,
+    pub connected_from: Vec<ConnectionView>,
+}
+
+/// A question as pages that list many of them see it (levels, sheets, scorecard): what a
+/// list shows, without the follow-ups, sources and backlinks of the question's own page.
+/// At 10,000 questions the full view made the scorecard's context the build's peak memory.
+#[derive(Serialize)]
+pub struct ListedQuestion {
+    pub id: String,
+    pub level: u32,
+    pub order: u32,
+    pub question: String,
+    pub question_html: String,
+    pub summary: String,
+    pub signals: Vec<String>,
+    pub red_flags: Vec<String>,
+    /// Only on level pages and level sheets; the whole-bank pages do not show connections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connects_to: Option<Vec<ConnectionView>>,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ConnectionView {
+    pub id: String,
+    pub level: u32,
+    pub question: String,
+    pub question_html: String,
+    pub why: String,
+    pub url: String,
+}
+
+/// The views every page of one build shares, built once.
+pub struct Shared<'a> {
+    pub site: SiteView<'a>,
+    /// Each level's questions (same order as `site.levels`).
+    pub nav_questions: Vec<Vec<NavQuestion>>,
+}
+
+impl<'a> Shared<'a> {
+    pub fn new(book: &'a Book, site: &Site) -> Shared<'a> {
+        let levels = book
+            .levels
+            .iter()
+            .map(|l| {
+                let n = l.meta.level;
+                NavLevel {
+                    number: n,
+                    title: l.meta.title.clone(),
+                    probes: inline(&l.meta.probes),
+                    red_flag: inline(&l.meta.red_flag),
+                    red_flag_short: inline(&l.meta.red_flag_short),
+                    url: site.path(Route::Level(n)).to_string(),
+                    sheet_url: site.path(Route::LevelSheet(n)).to_string(),
+                    question_count: book.questions_in(n).count(),
+                }
+            })
+            .collect();
+        let nav_questions = book
+            .levels
+            .iter()
+            .map(|l| {
+                book.questions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| q.meta.level == l.meta.level)
+                    .map(|(i, q)| NavQuestion {
+                        id: q.meta.id.clone(),
+                        level: q.meta.level,
+                        order: q.meta.order,
+                        question: site.title(i).text.clone(),
+                        question_html: site.title(i).html.clone(),
+                        url: site.path(Route::Question(i)).to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        Shared {
+            site: SiteView {
+                title: &book.config.book.title,
+                description: &book.config.book.description,
+                language: &book.config.book.language,
+                authors: &book.config.book.authors,
+                guide_title: &book.guide.title,
+                levels,
+                question_count: book.questions.len(),
+                ratings: &book.guide.ratings,
+            },
+            nav_questions,
+        }
+    }
+
+    pub fn level(&self, n: u32) -> Option<&NavLevel> {
+        self.site.levels.iter().find(|l| l.number == n)
+    }
+}
+
+/// The listed view of question `i`.
+pub fn listed(book: &Book, site: &Site, i: usize, with_connections: bool) -> ListedQuestion {
+    let q = &book.questions[i];
+    let m = &q.meta;
+    ListedQuestion {
+        id: m.id.clone(),
+        level: m.level,
+        order: m.order,
+        question: site.title(i).text.clone(),
+        question_html: site.title(i).html.clone(),
+        summary: inline(&m.summary),
+        signals: m.signals.iter().map(|s| inline(s)).collect(),
+        red_flags: m.red_flags.iter().map(|s| inline(s)).collect(),
+        connects_to: with_connections.then(|| connections_of(book, site, q)),
+        url: site.path(Route::Question(i)).to_string(),
+    }
+}
+
+/// Every question, listed, in book order.
+pub fn all_listed(book: &Book, site: &Site) -> Vec<ListedQuestion> {
+    (0..book.questions.len())
+        .map(|i| listed(book, site, i, false))
+        .collect()
+}
+
+fn connection(site: &Site, i: usize, q: &Question, why: &str) -> ConnectionView {
+    ConnectionView {
+        id: q.meta.id.clone(),
+        level: q.meta.level,
+        question: site.title(i).text.clone(),
+        question_html: site.title(i).html.clone(),
+        why: inline(why),
+        url: site.path(Route::Question(i)).to_string(),
+    }
+}
+
+fn connections_of(book: &Book, site: &Site, q: &Question) -> Vec<ConnectionView> {
+    q.meta
+        .connections
+        .iter()
+        .filter_map(|c| {
+            let i = book.questions.iter().position(|t| t.meta.id == c.to)?;
+            Some(connection(site, i, &book.questions[i], &c.why))
+        })
+        .collect()
+}
+
+/// The full view of question `i`, for its own page.
+pub fn question(book: &Book, site: &Site, i: usize) -> QuestionView {
+    let m = &book.questions[i].meta;
+    QuestionView {
+        listed: listed(book, site, i, true),
+        follow_ups: m.follow_ups.iter().map(|s| inline(s)).collect(),
+        sources: m
+            .sources
+            .iter()
+            .map(|s| Link {
+                title: s.title.clone(),
+                url: crate::url::safe(s.url.clone()),
+            })
+            .collect(),
+        connected_from: site
+            .backlinks(i)
+            .iter()
+            .map(|b| {
+                let from = &book.questions[b.from];
+                connection(site, b.from, from, &from.meta.connections[b.connection].why)
+            })
+            .collect(),
+    }
+}

@@ -69,10 +69,6 @@ impl Site {
         self.state.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    pub fn version(&self) -> u64 {
-        self.current().version
-    }
-
     /// Replaces the site with version `version() + 1`: new `files` (or the last good ones when
     /// `None`) and `chrome`, which `make_chrome` renders for that version. Only the rebuilder
     /// calls this, so versions never race.

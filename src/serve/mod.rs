@@ -9,7 +9,7 @@
 mod http;
 mod live;
 
-pub use http::{Chrome, Hosts, Site, resolve};
+pub use http::{Chrome, Site, resolve};
 pub use live::{Live, rebuild};
 
 use crate::theme::Theme;
@@ -185,8 +185,12 @@ pub fn serve(
 
     std::thread::scope(|s| {
         let site_for_http = site.clone();
-        let http =
-            s.spawn(move || http::run(listener, site_for_http, &|problem| on_event(problem)));
+        // A thread that cannot be made is an error, not a panic.
+        let http = std::thread::Builder::new()
+            .name("handbook-http".into())
+            .spawn_scoped(s, move || {
+                http::run(listener, site_for_http, &|problem| on_event(problem))
+            })?;
         // The rebuilder: coalesce bursts of events (editors write several files per save).
         loop {
             let first = match rx.recv_timeout(Duration::from_millis(500)) {

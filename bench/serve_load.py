@@ -11,7 +11,7 @@ Kinds of held connection:
   idle         connected, sent nothing
 -> prints a markdown table: kind, N, opened (connections the client could open), request latency
    (median and max of 20, each with a fresh connection; "stalled" = no answer within 5 s),
-   threads and RSS of the server process.
+   threads and RSS of the server process (a fresh server for each kind).
 """
 import os
 import re
@@ -34,10 +34,6 @@ book = os.path.join(work, "book")
 shutil.copytree(os.path.join(repo, "tests/fixtures/good"), book)
 with open(os.path.join(book, "content/big.bin"), "wb") as f:
     f.write(b"x" * (16 << 20))
-
-proc = subprocess.Popen([binary, "serve", book, "--port", "0"], stderr=subprocess.PIPE,
-                        stdout=subprocess.DEVNULL, text=True)
-
 
 def status_of(pid):
     fields = {}
@@ -88,49 +84,63 @@ def hold(port, kind, n, version):
     return conns
 
 
-try:
-    port = None
+
+
+def start():
+    proc = subprocess.Popen([binary, "serve", book, "--port", "0"], stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, text=True)
     for line in proc.stderr:
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if m:
-            port = int(m.group(1))
-            break
-    if port is None:
-        sys.exit("serve did not start")
-    threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__handbook/reload?v=-1", timeout=30) as r:
-        version = r.read().decode().strip()
+            threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
+            return proc, int(m.group(1))
+    sys.exit("serve did not start")
 
-    def row(kind, n, held):
-        samples = [request(port) for _ in range(20)]
-        ok = [x for x in samples if x is not None]
-        threads, rss = status_of(proc.pid)
-        if ok:
-            lat = f"{statistics.median(ok):.1f} ms (max {max(ok):.1f})"
-            if len(ok) < len(samples):
-                lat += f", {len(samples) - len(ok)} of 20 stalled"
-        else:
-            lat = "stalled (no answer within 5 s)"
-        print(f"| {kind} | {n} | {held} | {lat} | {threads} | {rss} MiB |", flush=True)
 
-    print(f"binary: {binary}")
-    print("| held connections | N | opened | GET / latency | server threads | server RSS |")
-    print("|---|---|---|---|---|---|")
-    for _ in range(3):
-        request(port)
-    row("none", 0, 0)
-    for kind in ["slow-reader", "slowloris", "long-poll", "idle"]:
-        for n in counts:
-            conns = hold(port, kind, n, version)
-            time.sleep(1.0)
-            row(kind, n, len(conns))
-            for c in conns:
-                c.close()
-            time.sleep(1.0)
-finally:
+def stop(proc):
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def row(proc, port, kind, n, opened):
+    samples = [request(port) for _ in range(20)]
+    ok = [x for x in samples if x is not None]
+    threads, rss = status_of(proc.pid)
+    if ok:
+        lat = f"{statistics.median(ok):.1f} ms (max {max(ok):.1f})"
+        if len(ok) < len(samples):
+            lat += f", {len(samples) - len(ok)} of 20 stalled"
+    else:
+        lat = "stalled (no answer within 5 s)"
+    print(f"| {kind} | {n} | {opened} | {lat} | {threads} | {rss} MiB |", flush=True)
+
+
+try:
+    print(f"binary: {binary}")
+    print("| held connections | N | opened | GET / latency | server threads | server RSS |")
+    print("|---|---|---|---|---|---|")
+    # A fresh server for each kind: a thread pool grown by one kind would blur the next.
+    for kind in ["none", "slow-reader", "slowloris", "long-poll", "idle"]:
+        proc, port = start()
+        try:
+            for _ in range(3):
+                request(port)
+            if kind == "none":
+                row(proc, port, kind, 0, 0)
+                continue
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/__handbook/reload?v=-1", timeout=30) as r:
+                version = r.read().decode().strip()
+            for n in counts:
+                conns = hold(port, kind, n, version)
+                time.sleep(1.0)
+                row(proc, port, kind, n, len(conns))
+                for c in conns:
+                    c.close()
+                time.sleep(1.0)
+        finally:
+            stop(proc)
+finally:
     shutil.rmtree(work, ignore_errors=True)

@@ -3,11 +3,13 @@
 //! `handbook test` compiles every Rust fence in `content/` as a doctest of a generated crate named
 //! `snippets`; this file becomes that crate's library, so answers can write
 //! `use snippets::keys::RSA_A_PRIVATE;`. Everything here is std-only on purpose: the answers
-//! themselves show the `jsonwebtoken` calls, the helpers only hold fixtures.
+//! themselves show the `jsonwebtoken` calls, the helpers only hold fixtures and small pieces of
+//! application state that the library does not provide (`Denylist`).
 //!
 //! THE KEYS BELOW ARE TEST KEYS, generated for this handbook and published with it.
 //! They protect nothing. Never use them, or keys committed to any repository, in a real system.
 
+use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Test-only key material (PEM, PKCS#8) and JWK Set documents.
@@ -241,5 +243,60 @@ pub mod refresh {
             .and_then(|mut f| f.read_exact(&mut bytes))
             .expect("the OS random source /dev/urandom is readable");
         bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+// --- level 2: stolen-token-revocation ---
+
+/// Revoked token ids (`jti`) with each token's `exp`: the application-side denylist of the
+/// stolen-token answer. A library that only checks signatures and claims cannot know about it.
+///
+/// An entry must outlive the token as every verifier sees it. A verifier accepts a token until
+/// `exp` plus its clock-skew leeway (jsonwebtoken 12 rejects only when `exp < now - leeway`, with
+/// a default leeway of 60 s), so an entry dropped at `exp` lets the revoked token back in for up
+/// to that leeway. `purge` therefore keeps each entry until `exp + max_leeway`, where
+/// `max_leeway` is the largest leeway of any verifier that consults the list.
+#[derive(Debug, Clone, Default)]
+pub struct Denylist {
+    max_leeway: u64,
+    revoked: HashMap<String, u64>,
+}
+
+impl Denylist {
+    /// An empty list for verifiers whose largest leeway is `max_leeway` seconds.
+    pub fn new(max_leeway: u64) -> Self {
+        Self {
+            max_leeway,
+            revoked: HashMap::new(),
+        }
+    }
+
+    /// Records a revoked token by its `jti` and its `exp` (a NumericDate, seconds).
+    pub fn revoke(&mut self, jti: &str, exp: u64) {
+        self.revoked.insert(jti.to_owned(), exp);
+    }
+
+    /// Whether the token id is on the list.
+    pub fn is_revoked(&self, jti: &str) -> bool {
+        self.revoked.contains_key(jti)
+    }
+
+    /// Drops the entries of tokens no verifier can accept any more: those with
+    /// `exp + max_leeway < now`. An entry is kept through `now == exp + max_leeway`, the last
+    /// second at which a verifier with that leeway still accepts the token.
+    pub fn purge(&mut self, now: u64) {
+        let max_leeway = self.max_leeway;
+        self.revoked
+            .retain(|_, exp| exp.saturating_add(max_leeway) >= now);
+    }
+
+    /// How many entries the list holds.
+    pub fn len(&self) -> usize {
+        self.revoked.len()
+    }
+
+    /// Whether the list holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.revoked.is_empty()
     }
 }

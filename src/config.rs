@@ -1,5 +1,5 @@
 //! `book.toml`: the book's settings, in mdBook's layout (`[book]`, `[build]`, `[output.html]`)
-//! plus `[test]` for executable answers. Unknown keys are errors, so a typo never passes silently.
+//! plus `[test]` for executable answers and `[check]` for what `check` asks of a book. Unknown keys are errors, so a typo never passes silently.
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use serde::Deserialize;
@@ -19,6 +19,26 @@ pub struct Config {
     pub output: OutputConfig,
     #[serde(default)]
     pub test: TestConfig,
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// `[check]`: what validation and `check` ask of a book beyond what it needs to build.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CheckConfig {
+    /// Warn about questions that cite no sources (a bank whose answers stand on their own
+    /// turns this off).
+    #[serde(default = "yes")]
+    pub require_sources: bool,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            require_sources: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -88,6 +108,10 @@ pub struct HtmlConfig {
     /// Syntax highlighting of code blocks (server-side).
     #[serde(default = "yes")]
     pub highlight: bool,
+    /// The theme's interface words in the book's language, by key (see
+    /// themes/default/words.toml); merged over the theme's English.
+    #[serde(default)]
+    pub words: BTreeMap<String, String>,
 }
 
 impl Default for HtmlConfig {
@@ -96,6 +120,7 @@ impl Default for HtmlConfig {
             theme: default_theme(),
             allow_html: false,
             highlight: true,
+            words: BTreeMap::new(),
         }
     }
 }

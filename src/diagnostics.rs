@@ -127,17 +127,28 @@ impl Diagnostic {
             msg.push_str(h);
             msg.push(')');
         }
-        let msg = msg
-            .replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A");
         format!(
-            "::{kind} file={},line={},col={}::{msg}",
-            display_path(&self.file),
+            "::{kind} file={},line={},col={}::{}",
+            escape_property(&display_path(&self.file)),
             self.line.max(1),
-            self.column.max(1)
+            self.column.max(1),
+            escape_data(&msg)
         )
     }
+}
+
+/// A workflow command's message: `%`, CR and LF escaped, so no text can end the command and
+/// start another (the rules of GitHub's `@actions/core`, `escapeData`).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value (`file=...`): also `:` and `,`, which would end it
+/// (`escapeProperty`).
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// Forward slashes on every platform, so messages and snapshots read the same everywhere.

@@ -1,8 +1,14 @@
 //! The `handbook` command line: parses arguments, calls the library, prints, picks the exit code.
+//!
+//! Exit codes: 0 on success, 1 on any error, usage errors included (as the README promises;
+//! clap's own default is 2). Results go to stdout and diagnostics to stderr; a closed pipe
+//! (`handbook check --format json | head -1`) or a full disk ends the command with 1, never a
+//! panic.
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use handbook::diagnostics::{self, Diagnostic};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -59,7 +65,7 @@ enum Command {
         #[arg(long, default_value = "Interview handbook")]
         title: String,
     },
-    /// Add something to the book
+    /// Add a question to the book
     New {
         #[command(subcommand)]
         what: NewWhat,
@@ -70,12 +76,17 @@ enum Command {
 enum NewWhat {
     /// Write content/questions/<id>.md with every field present
     Question {
+        /// The book's directory (holding book.toml and content/)
+        book_dir: Option<PathBuf>,
+        /// The level the question belongs to
         #[arg(long)]
         level: u32,
+        /// The question's id: kebab-case, also its file name (default: level-N-question-M)
         #[arg(long)]
         id: Option<String>,
-        #[arg(long, default_value = ".")]
-        book_dir: PathBuf,
+        /// The book's directory, as before it became positional
+        #[arg(long = "book-dir", hide = true, conflicts_with = "book_dir")]
+        book_dir_flag: Option<PathBuf>,
     },
 }
 
@@ -87,19 +98,77 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let asked = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+            // Help and version go to stdout; a write error there is an error like any other.
+            let printed = e.print().and_then(|()| std::io::stdout().flush());
+            return if asked && printed.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+    };
+    let result = run(cli).and_then(|code| {
+        std::io::stdout()
+            .flush()
+            .context("cannot write to standard output")?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // The reader of our output went away: nothing more to say, to anyone.
+            let broken_pipe = e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if !broken_pipe {
+                warn(format_args!("error: {e:#}"));
+            }
             ExitCode::FAILURE
         }
     }
 }
 
+/// One line of results on stdout; failing to write it is an error (see [`main`]).
+fn say(text: impl std::fmt::Display) -> Result<()> {
+    writeln!(std::io::stdout().lock(), "{text}").context("cannot write to standard output")
+}
+
+/// One line on stderr. If stderr itself is gone there is nowhere left to report to, so a
+/// failed write is ignored rather than turned into a panic (as `eprintln!` would).
+fn warn(text: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 fn print_diagnostics(diags: &mut [Diagnostic]) {
     if !diags.is_empty() {
-        eprintln!("{}", diagnostics::render_all(diags));
+        warn(diagnostics::render_all(diags));
+    }
+}
+
+/// Where `build` writes, when it can be known without loading the book.
+fn output_dir(book_dir: &Path, dest_dir: Option<&Path>) -> Option<PathBuf> {
+    match dest_dir {
+        Some(d) => Some(d.to_path_buf()),
+        None => handbook::config::load(book_dir)
+            .ok()
+            .map(|c| book_dir.join(c.build.build_dir)),
+    }
+}
+
+/// Why a failed build changed nothing, said only when there was an output to keep.
+fn unchanged_note(book_dir: &Path, dest_dir: Option<&Path>) -> String {
+    match output_dir(book_dir, dest_dir) {
+        Some(dir) if dir.join(handbook::output::MARKER).is_file() => {
+            format!("; the previous output in {} is unchanged", dir.display())
+        }
+        _ => "; nothing was written".to_string(),
     }
 }
 
@@ -111,25 +180,35 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(mut built) => {
                     print_diagnostics(&mut built.warnings);
                     let index = built.dest.join("index.html");
-                    println!(
+                    say(format_args!(
                         "built {} pages ({} files, {} KB) into {} in {} ms",
                         built.pages,
                         built.files,
                         built.bytes / 1024,
                         built.dest.display(),
                         started.elapsed().as_millis()
-                    );
-                    println!("open file://{}", index.display());
+                    ))?;
+                    say(format_args!("open file://{}", index.display()))?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(handbook::Error::Invalid(mut diags)) => {
                     print_diagnostics(&mut diags);
-                    eprintln!("error: the book was not built; the previous output is unchanged");
+                    warn(format_args!(
+                        "error: the book was not built{}",
+                        unchanged_note(&book_dir, dest_dir.as_deref())
+                    ));
+                    Ok(ExitCode::FAILURE)
+                }
+                // The swap failed half-way: the error says where the previous output is.
+                Err(e @ handbook::Error::Output(handbook::output::OutputError::Moved { .. })) => {
+                    warn(format_args!("error: {e}"));
                     Ok(ExitCode::FAILURE)
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
-                    eprintln!("the previous output is unchanged");
+                    warn(format_args!(
+                        "error: {e}\nthe book was not built{}",
+                        unchanged_note(&book_dir, dest_dir.as_deref())
+                    ));
                     Ok(ExitCode::FAILURE)
                 }
             }
@@ -146,13 +225,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Format::Human => {
                     print_diagnostics(&mut diags);
                     if diags.is_empty() {
-                        println!("{}: no problems found", book_dir.display());
+                        say(format_args!("{}: no problems found", book_dir.display()))?;
                     }
                 }
-                Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
+                Format::Json => say(serde_json::to_string_pretty(&diags)?)?,
                 Format::Github => {
                     for d in &diags {
-                        println!("{}", d.github_annotation());
+                        say(d.github_annotation())?;
                     }
                 }
             }
@@ -173,29 +252,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .parse()
                 .with_context(|| format!("`{hostname}` is not an IP address"))?;
             let addr = std::net::SocketAddr::new(ip, port);
-            handbook::serve::serve(&book_dir, addr, open, &|line| eprintln!("{line}"))?;
+            handbook::serve::serve(&book_dir, addr, open, &|line| warn(line))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir, title } => {
             handbook::scaffold::init(&dir, &title)?;
-            println!("created a new bank in {}", dir.display());
-            println!(
+            say(format_args!("created a new bank in {}", dir.display()))?;
+            say(format_args!(
                 "next: handbook build {0} && handbook serve {0}",
                 dir.display()
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::New {
             what:
                 NewWhat::Question {
+                    book_dir,
                     level,
                     id,
-                    book_dir,
+                    book_dir_flag,
                 },
         } => {
+            let book_dir = book_dir.or(book_dir_flag).unwrap_or_else(|| ".".into());
             let path = handbook::scaffold::new_question(&book_dir, level, id.as_deref())?;
-            println!("wrote {}", path.display());
-            println!("fill in the TODOs, then run `handbook check` and `handbook test`");
+            say(format_args!("wrote {}", path.display()))?;
+            say("fill in the TODOs (`handbook check` lists those left), then run `handbook test`")?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -17,8 +17,14 @@ pub enum Route {
     NotFound,
     Scorecard,
     InterviewSheet,
+    /// The calibration session: compares exported scorecards in the browser.
+    Calibrate,
+    /// The calibration drill: rate a level's anchors without their ratings.
+    Drill,
     Level(u32),
     LevelSheet(u32),
+    /// A level's printable rating anchors.
+    AnchorsSheet(u32),
     Question(usize),
     /// `search-index.js`
     SearchIndex,
@@ -76,6 +82,9 @@ pub struct Site {
     /// Per question (book order): the questions connecting to it.
     backlinks: Vec<Vec<Backlink>>,
     titles: Vec<Title>,
+    /// Per question: its number within its level (1, 2, 3...), the one numbering every page
+    /// shows. `order` only sorts: with gaps (1, 2, 5) the third question is still 3.
+    numbers: Vec<u32>,
 }
 
 /// `level-N`, the file stem of level N's page and sheet.
@@ -94,10 +103,13 @@ impl Site {
             Route::NotFound,
             Route::InterviewSheet,
             Route::Scorecard,
+            Route::Calibrate,
+            Route::Drill,
         ];
         for level in &book.levels {
             routes.push(Route::Level(level.meta.level));
             routes.push(Route::LevelSheet(level.meta.level));
+            routes.push(Route::AnchorsSheet(level.meta.level));
         }
         routes.extend((0..book.questions.len()).map(Route::Question));
         routes.push(Route::SearchIndex);
@@ -113,6 +125,9 @@ impl Site {
                 Route::NotFound => "404.html".into(),
                 Route::Scorecard => "scorecard.html".into(),
                 Route::InterviewSheet => "sheets/interview.html".into(),
+                Route::Calibrate => "calibrate.html".into(),
+                Route::Drill => "drill.html".into(),
+                Route::AnchorsSheet(n) => format!("sheets/anchors-{}.html", level_stem(n)),
                 Route::Level(n) => format!("levels/{}.html", level_stem(n)),
                 Route::LevelSheet(n) => format!("sheets/{}.html", level_stem(n)),
                 Route::Question(i) => format!("questions/{}.html", book.questions[i].meta.id),
@@ -171,6 +186,13 @@ impl Site {
             }
         }
         let titles = book.questions.iter().map(title_of).collect();
+        let mut numbers = Vec::with_capacity(book.questions.len());
+        let mut counts: HashMap<u32, u32> = HashMap::new();
+        for q in &book.questions {
+            let n = counts.entry(q.meta.level).or_insert(0);
+            *n += 1;
+            numbers.push(*n);
+        }
         Site {
             routes,
             paths,
@@ -179,6 +201,7 @@ impl Site {
             position,
             backlinks,
             titles,
+            numbers,
         }
     }
 
@@ -225,49 +248,19 @@ impl Site {
         &self.titles[i]
     }
 
+    /// Question `i`'s number within its level, as every page shows it.
+    pub fn number(&self, i: usize) -> u32 {
+        self.numbers[i]
+    }
+
     /// Resolves a link written in the content file `from` (relative to the book root).
     /// `None` for external links and pure fragments; `Some(Ok(output path))` when it resolves.
     pub fn resolve_link(&self, from: &Path, dest: &str) -> Option<Result<String, String>> {
-        if !crate::url::is_safe(dest) {
-            return Some(Err(format!(
-                "the `{}:` scheme is not allowed (it could run code in a reader's browser); use http(s), mailto or a relative link",
-                crate::url::scheme(dest).unwrap_or_default()
-            )));
-        }
-        if dest.is_empty() || dest.starts_with('#') || crate::url::scheme(dest).is_some() {
-            return None;
-        }
-        if dest.starts_with('/') {
-            return Some(Err(
-                "absolute paths break under a sub-path or file://; use a relative link".into(),
-            ));
-        }
-        let path = dest.split(['#', '?']).next().unwrap_or(dest);
-        let from_dir = from
-            .parent()
-            .and_then(|p| p.strip_prefix(CONTENT_DIR).ok())
-            .unwrap_or(Path::new(""));
-        let mut parts: Vec<String> = from_dir
-            .iter()
-            .map(|s| s.to_string_lossy().to_string())
-            .collect();
-        for seg in path.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    if parts.pop().is_none() {
-                        return Some(Err("it leads outside content/".into()));
-                    }
-                }
-                s => parts.push(s.to_string()),
-            }
-        }
-        let rel = parts.join("/");
-        Some(
+        Some(link_target(from, dest)?.and_then(|rel| {
             self.permalink(&rel)
                 .map(|r| self.path(r).to_string())
-                .ok_or_else(|| format!("content/{rel} does not exist")),
-        )
+                .ok_or_else(|| format!("content/{rel} does not exist"))
+        }))
     }
 
     /// The routes that show question `i`'s front matter: what to re-render when it changes.
@@ -285,8 +278,11 @@ impl Site {
             Route::Index,
             Route::InterviewSheet,
             Route::Scorecard,
+            Route::Calibrate,
+            Route::Drill,
             Route::Level(level),
             Route::LevelSheet(level),
+            Route::AnchorsSheet(level),
             Route::SearchIndex,
             Route::QuestionsJson,
         ]
@@ -306,6 +302,47 @@ impl Site {
         out.extend(self.backlinks[i].iter().map(|b| Route::Question(b.from)));
         out
     }
+}
+
+/// The content file (relative to `content/`, `/`-separated) a link written in `from` (relative
+/// to the book root) points at, whether or not it exists. `None` for external links and pure
+/// fragments; an error for links that can never resolve.
+pub fn link_target(from: &Path, dest: &str) -> Option<Result<String, String>> {
+    if !crate::url::is_safe(dest) {
+        return Some(Err(format!(
+            "the `{}:` scheme is not allowed (it could run code in a reader's browser); use http(s), mailto or a relative link",
+            crate::url::scheme(dest).unwrap_or_default()
+        )));
+    }
+    if dest.is_empty() || dest.starts_with('#') || crate::url::scheme(dest).is_some() {
+        return None;
+    }
+    if dest.starts_with('/') {
+        return Some(Err(
+            "absolute paths break under a sub-path or file://; use a relative link".into(),
+        ));
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    let from_dir = from
+        .parent()
+        .and_then(|p| p.strip_prefix(CONTENT_DIR).ok())
+        .unwrap_or(Path::new(""));
+    let mut parts: Vec<String> = from_dir
+        .iter()
+        .map(|s| s.to_string_lossy().to_string())
+        .collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some(Err("it leads outside content/".into()));
+                }
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    Some(Ok(parts.join("/")))
 }
 
 fn slash(path: &Path) -> String {

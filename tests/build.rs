@@ -23,7 +23,9 @@ fn builds_every_page_kind() {
         "sheets/level-1.html",
         "sheets/level-2.html",
         "sheets/interview.html",
+        "scorecard.html",
         "assets/style.css",
+        "assets/scorecard.js",
         "assets/highlight.css",
         "assets/handbook.js",
         "search-index.js",
@@ -106,9 +108,19 @@ fn index_summarises_levels_and_red_flags() {
     let sheet = read(&book.path().join("book/sheets/level-1.html"));
     assert!(sheet.contains("Says it multiplies by <code>2</code>"));
     assert!(sheet.contains("Stop rule"));
+    // The sheet is laid out for print by the stylesheet it links: its body class has rules
+    // inside an `@media print` block of that stylesheet.
+    assert!(sheet.contains("<body class=\"sheet-page\""), "{sheet}");
+    assert!(sheet.contains("href=\"../assets/style.css\""), "{sheet}");
+    let css = read(&book.path().join("book/assets/style.css"));
+    let print_rules: String = css
+        .split("@media print")
+        .skip(1)
+        .map(|block| block.split("\n}").next().unwrap_or(""))
+        .collect();
     assert!(
-        sheet.contains("@media print")
-            || read(&book.path().join("book/assets/style.css")).contains("@media print")
+        print_rules.contains("body.sheet-page"),
+        "no print rule for sheets"
     );
 }
 
@@ -186,7 +198,11 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         "{}",
         text(&out)
     );
-    assert!(text(&out).contains("previous output is unchanged"));
+    assert!(
+        text(&out).contains("the book was not built; the previous output in ./book is unchanged"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(before, snapshot(&book.path().join("book")));
     // No temporary directories are left beside the output.
     assert_eq!(staging_litter(book.path()), Vec::<String>::new());
@@ -311,4 +327,378 @@ fn staging_litter(dir: &std::path::Path) -> Vec<String> {
         .map(|e| e.file_name().to_string_lossy().to_string())
         .filter(|name| name.contains("handbook-"))
         .collect()
+}
+
+#[test]
+fn staging_directories_left_by_killed_builds_are_removed_by_the_next_build() {
+    let book = good_book();
+    let p = book.path();
+    // What a build killed while writing, or between the swap and the clean-up, leaves.
+    for name in [".book.handbook-new-4242", ".book.handbook-old-4243"] {
+        std::fs::create_dir_all(p.join(name).join("questions")).unwrap();
+        std::fs::write(p.join(name).join(".handbook-build"), "").unwrap();
+        std::fs::write(p.join(name).join("questions/x.html"), "old").unwrap();
+    }
+    // Killed before it wrote anything.
+    std::fs::create_dir(p.join(".book.handbook-new-4244")).unwrap();
+    // Not ours (no marker): kept.
+    std::fs::create_dir(p.join(".book.handbook-new-mine")).unwrap();
+    std::fs::write(p.join(".book.handbook-new-mine/notes.txt"), "keep").unwrap();
+    let out = handbook(&["build"], p);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(staging_litter(p), [".book.handbook-new-mine"]);
+    assert_eq!(read(&p.join(".book.handbook-new-mine/notes.txt")), "keep");
+}
+
+#[test]
+fn no_claim_about_a_previous_output_when_there_was_none() {
+    let book = good_book();
+    std::fs::write(
+        book.path().join("content/questions/second-question.md"),
+        "---\nid: second-question\nlevel: [\n---\n",
+    )
+    .unwrap();
+    let out = handbook(&["build"], book.path());
+    assert!(!out.status.success());
+    let t = text(&out);
+    assert!(t.contains("the book was not built"), "{t}");
+    assert!(!t.contains("previous output"), "{t}");
+    assert!(!book.path().join("book").exists());
+}
+
+#[test]
+fn concurrent_builds_all_succeed_and_never_claim_a_false_unchanged_output() {
+    let book = good_book();
+    // Six builds at once, ten times: enough to catch the old rename race (one round in about
+    // fifteen printed "the previous output is unchanged" over another build's output).
+    for round in 0..10 {
+        let children: Vec<_> = (0..6)
+            .map(|_| {
+                std::process::Command::new(handbook_bin())
+                    .arg("build")
+                    .current_dir(book.path())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let t = text(&out);
+            assert!(out.status.success(), "round {round}: {t}");
+            assert!(!t.contains("unchanged"), "round {round}: {t}");
+        }
+        assert!(book.path().join("book/index.html").is_file());
+        assert_eq!(staging_litter(book.path()), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_complete_output() {
+    // The swap is one atomic exchange: at every instant book/ holds a complete tree, the old
+    // or the new one, and the next build clears what the killed one left.
+    let book = good_book();
+    assert!(handbook(&["build"], book.path()).status.success());
+    let before = snapshot(&book.path().join("book"));
+    for i in 0..20u64 {
+        let mut child = std::process::Command::new(handbook_bin())
+            .arg("build")
+            .current_dir(book.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(5 * i));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Builds of the same input are byte-identical, so old or new, the tree is the same.
+        assert_eq!(before, snapshot(&book.path().join("book")), "kill {i}");
+    }
+    assert!(handbook(&["build"], book.path()).status.success());
+    assert_eq!(staging_litter(book.path()), Vec::<String>::new());
+}
+
+/// Something only a file outside the book holds: it must never reach the output.
+const OUTSIDE: &str = "SECRET-FROM-OUTSIDE-THE-BOOK";
+
+fn set_theme(book: &std::path::Path, theme: &str) {
+    let toml = book.join("book.toml");
+    let text = format!("{}\n[output.html]\ntheme = {theme:?}\n", read(&toml));
+    std::fs::write(toml, text).unwrap();
+}
+
+fn assert_theme_refused(book: &std::path::Path, case: &str, why: &str) {
+    for cmd in ["check", "build"] {
+        let out = handbook(&[cmd, "."], book);
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{case} ({cmd}): {t}");
+        assert!(t.contains(why), "{case} ({cmd}): {t}");
+        assert!(!t.contains("panicked"), "{case} ({cmd}): {t}");
+    }
+    let leaked: Vec<_> = snapshot(&book.join("book"))
+        .into_iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(OUTSIDE))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(leaked.is_empty(), "{case}: published {leaked:?}");
+}
+
+#[test]
+fn a_theme_name_is_a_directory_under_themes_and_nothing_else() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("style.css"), OUTSIDE).unwrap();
+    for (case, theme) in [
+        ("parent", "../elsewhere".to_string()),
+        ("absolute", outside.path().display().to_string()),
+        ("nested", "a/b".to_string()),
+        ("hidden", ".hidden".to_string()),
+    ] {
+        let book = good_book();
+        // `../elsewhere` from themes/ is a directory inside the book's parent.
+        std::fs::create_dir_all(book.path().join("elsewhere")).unwrap();
+        std::fs::create_dir_all(book.path().join("themes")).unwrap();
+        std::fs::write(book.path().join("elsewhere/style.css"), OUTSIDE).unwrap();
+        set_theme(book.path(), &theme);
+        assert_theme_refused(book.path(), case, "is not a theme name");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_theme_never_publishes_files_from_outside_the_book() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("style.css"), OUTSIDE).unwrap();
+    std::fs::write(
+        outside.path().join("base.html"),
+        format!("<html>{OUTSIDE}</html>"),
+    )
+    .unwrap();
+
+    // A file of the default theme's overrides that links outside.
+    let book = good_book();
+    std::fs::create_dir_all(book.path().join("themes/default")).unwrap();
+    symlink(
+        outside.path().join("style.css"),
+        book.path().join("themes/default/style.css"),
+    )
+    .unwrap();
+    assert_theme_refused(book.path(), "file symlink", "outside the book");
+
+    // A theme directory that is a link to a directory outside.
+    let book = good_book();
+    std::fs::create_dir_all(book.path().join("themes")).unwrap();
+    symlink(outside.path(), book.path().join("themes/linked")).unwrap();
+    set_theme(book.path(), "linked");
+    assert_theme_refused(book.path(), "directory symlink", "outside the book");
+
+    // themes/ itself a link outside.
+    let book = good_book();
+    std::fs::create_dir_all(outside.path().join("default")).unwrap();
+    std::fs::write(outside.path().join("default/style.css"), OUTSIDE).unwrap();
+    symlink(outside.path(), book.path().join("themes")).unwrap();
+    assert_theme_refused(book.path(), "themes/ symlink", "outside the book");
+
+    // A link that stays inside the book is fine, as in content/.
+    let book = good_book();
+    std::fs::create_dir_all(book.path().join("themes/default")).unwrap();
+    std::fs::write(book.path().join("shared.css"), "body { color: teal }").unwrap();
+    symlink(
+        book.path().join("shared.css"),
+        book.path().join("themes/default/style.css"),
+    )
+    .unwrap();
+    let out = handbook(&["build", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        read(&book.path().join("book/assets/style.css")),
+        "body { color: teal }"
+    );
+}
+
+#[test]
+fn dot_files_and_dot_directories_in_content_are_not_published() {
+    let book = good_book();
+    let c = book.path().join("content");
+    std::fs::create_dir_all(c.join(".secret")).unwrap();
+    std::fs::write(c.join(".secret/key.txt"), OUTSIDE).unwrap();
+    std::fs::create_dir_all(c.join("questions/.drafts")).unwrap();
+    std::fs::write(c.join("questions/.drafts/notes.txt"), OUTSIDE).unwrap();
+    std::fs::write(c.join(".env"), OUTSIDE).unwrap();
+    std::fs::write(c.join("diagram.txt~"), OUTSIDE).unwrap();
+    // An ordinary asset is published at its path.
+    std::fs::create_dir_all(c.join("img")).unwrap();
+    std::fs::write(c.join("img/diagram.txt"), "published").unwrap();
+    let out = handbook(&["build", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let site = snapshot(&book.path().join("book"));
+    let leaked: Vec<_> = site
+        .iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(OUTSIDE))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(leaked.is_empty(), "published {leaked:?}");
+    assert_eq!(read(&book.path().join("book/img/diagram.txt")), "published");
+}
+
+#[test]
+fn every_level_a_book_may_have_gets_its_own_colour() {
+    let book = good_book();
+    assert!(handbook(&["build"], book.path()).status.success());
+    let css = read(&book.path().join("book/assets/style.css"));
+    let colour = |n: u32| -> String {
+        let var = format!("--l{n}: ");
+        let at = css
+            .find(&var)
+            .unwrap_or_else(|| panic!("no {var} in style.css"));
+        css[at + var.len()..at + var.len() + 7].to_string()
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for n in 1..=handbook::content::MAX_LEVEL {
+        let c = colour(n);
+        assert!(seen.insert(c.clone()), "level {n} shares colour {c}");
+        if n > 1 {
+            assert!(
+                css.contains(&format!(".level-{n} {{ background: var(--l{n}); }}")),
+                "no badge rule for level {n}"
+            );
+        }
+        // White badge text stays readable (WCAG AA for small text: 4.5:1).
+        let channel = |i: usize| {
+            let v = u8::from_str_radix(&c[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let lum = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+        let contrast = 1.05 / (lum + 0.05);
+        assert!(contrast >= 4.5, "level {n}: {c} has contrast {contrast:.2}");
+    }
+}
+
+/// A copy of the bank on another subject (SQL, in French, seven levels, the `regex` crate).
+fn other_subject_book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&fixture("other-subject"), dir.path());
+    dir
+}
+
+#[test]
+fn a_bank_on_another_subject_builds_and_speaks_its_own_language() {
+    let book = other_subject_book();
+    let out = handbook(&["check", ".", "--deny-warnings"], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let out = handbook(&["build", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let site = book.path().join("book");
+    for level in 1..=7 {
+        assert!(site.join(format!("levels/level-{level}.html")).is_file());
+    }
+    let index = read(&site.join("index.html"));
+    assert!(index.contains("<html lang=\"fr\">"), "{index}");
+    // The sidebar names the guide by its own title.
+    assert!(
+        index.contains(">Mode d&#39;emploi</a>"),
+        "the guide's title in the sidebar"
+    );
+    assert!(index.contains("level-badge level-7"), "level 7 badge");
+    // The interface speaks the book's language: every word of words.toml is translated in
+    // book.toml, so no English word of the theme is left on these pages.
+    for page in [
+        "index.html",
+        "guide.html",
+        "levels/level-6.html",
+        "questions/null-comparison.html",
+        "search.html",
+        "404.html",
+    ] {
+        let html = read(&site.join(page));
+        for english in [
+            "Skip to content",
+            "Overview",
+            "Previous",
+            "Next",
+            "Red flag",
+            "Show hidden lines",
+            "compiled and run",
+            "Search",
+            "Level ",
+            "levels at a glance",
+            "A strong answer shows",
+            "Follow-up probes",
+            "Page not found",
+        ] {
+            assert!(!html.contains(english), "{page} says `{english}`");
+        }
+    }
+    let question = read(&site.join("questions/null-comparison.html"));
+    for french in [
+        "Une bonne réponse montre",
+        "✓ compilé et exécuté par handbook test · regex 1",
+        "Niveau 1</span> Bases</a> · question 1 sur 1",
+        "data-words=\"{&quot;script_found&quot;:&quot;{n} question(s) trouvée(s)&quot;",
+    ] {
+        assert!(question.contains(french), "`{french}` not in:\n{question}");
+    }
+    // Nothing of the JWT book leaks from the tool into another subject's site.
+    for (path, bytes) in snapshot(&site) {
+        let text = String::from_utf8_lossy(&bytes);
+        for word in ["JWT", "RFC 7519", "OWASP", "jsonwebtoken", "JWKS"] {
+            assert!(!text.contains(word), "{} says `{word}`", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_bank_on_another_subject_runs_its_snippets_against_its_own_crate() {
+    // Compiles the `regex` crate into the book's target/: the slowest test of this file.
+    let book = other_subject_book();
+    let out = handbook(&["test", "."], book.path());
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("4 passed, 0 failed, 0 ignored"), "{t}");
+}
+
+#[test]
+fn interface_words_come_from_the_theme_and_the_book() {
+    // A theme's words.toml is merged over the English; book.toml's words over both.
+    let book = good_book();
+    std::fs::create_dir_all(book.path().join("themes/default")).unwrap();
+    std::fs::write(
+        book.path().join("themes/default/words.toml"),
+        "overview = \"Start\"\nnext = \"Onward\"\n",
+    )
+    .unwrap();
+    let toml = book.path().join("book.toml");
+    std::fs::write(
+        &toml,
+        format!("{}\n[output.html.words]\nnext = \"Weiter\"\n", read(&toml)),
+    )
+    .unwrap();
+    let out = handbook(&["build", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let q = read(&book.path().join("book/questions/first-question.html"));
+    assert!(q.contains(">Start</a>"), "theme word");
+    assert!(q.contains("<span>Weiter</span>"), "book word");
+    assert!(q.contains("<span>Previous</span>"), "English default");
+
+    // A misspelt key is an error, not an English word left in place.
+    std::fs::write(
+        &toml,
+        read(&toml).replace("next = \"Weiter\"", "nxet = \"Weiter\""),
+    )
+    .unwrap();
+    for cmd in ["check", "build"] {
+        let out = handbook(&[cmd, "."], book.path());
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains("`nxet` under [output.html.words] is not a word")
+                && text(&out).contains("did you mean `next`?"),
+            "{}",
+            text(&out)
+        );
+    }
 }

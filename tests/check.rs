@@ -95,7 +95,9 @@ macro_rules! broken {
 
 broken! {
     bad_book_toml => "bad-book-toml",
+    bad_rating_scale => "bad-rating-scale",
     bad_yaml => "bad-yaml",
+    broken_question_linked => "broken-question-linked",
     dead_connection => "dead-connection",
     dead_link => "dead-link",
     duplicate_id => "duplicate-id",
@@ -104,6 +106,7 @@ broken! {
     id_mismatch => "id-mismatch",
     level_out_of_range => "level-out-of-range",
     malformed_book_toml => "malformed-book-toml",
+    output_collision => "output-collision",
     unclosed_front_matter => "unclosed-front-matter",
     unknown_key => "unknown-key",
     unsafe_link => "unsafe-link",
@@ -260,4 +263,293 @@ fn new_question_scaffold_is_valid_and_refuses_duplicates() {
     assert!(!out.status.success());
     assert!(text(&out).contains("level 9 does not exist"));
     assert!(Path::new(&file).is_file());
+}
+
+#[test]
+fn a_closed_or_full_stdout_is_exit_1_without_a_panic() {
+    use std::process::{Command, Stdio};
+    let book = good_book();
+    // Warnings, so there is something to print.
+    std::fs::write(book.path().join("content/orphan.md"), "# not in the book\n").unwrap();
+    // `handbook check --format json | head -0`: the reader is gone before anything is written.
+    // (The human format writes diagnostics to stderr and nothing to stdout.)
+    for format in ["json", "github"] {
+        let mut child = Command::new(handbook_bin())
+            .args(["check", ".", "--format", format])
+            .current_dir(book.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {err}");
+        assert!(!err.contains("panicked"), "{format}: {err}");
+    }
+    // A full disk: /dev/full fails every write with ENOSPC.
+    if Path::new("/dev/full").exists() {
+        for args in [
+            &["check", ".", "--format", "json"][..],
+            &["build", "."][..],
+            &["--help"][..],
+        ] {
+            let out = Command::new(handbook_bin())
+                .args(args)
+                .current_dir(book.path())
+                .stdout(
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .open("/dev/full")
+                        .unwrap(),
+                )
+                .stderr(Stdio::piped())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+            assert!(!err.contains("panicked"), "{args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_1_and_help_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["build", "--no-such-flag"][..],
+        &["no-such-command"][..],
+        &["check", ".", "--format", "xml"][..],
+        &[][..],
+    ] {
+        let out = handbook(args, dir.path());
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        let t = text(&out);
+        assert!(t.contains("Usage") || t.contains("--help"), "{args:?}: {t}");
+    }
+    for args in [
+        &["--help"][..],
+        &["--version"][..],
+        &["build", "--help"][..],
+    ] {
+        let out = handbook(args, dir.path());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+    }
+}
+
+#[test]
+fn github_annotations_escape_file_names_and_messages() {
+    let book = good_book();
+    // A file name that would end the annotation and forge another one, with `:` and `,` that
+    // would end a property.
+    let name = "x,line=1:y\n::error file=README.md::forged\r%0A.md";
+    std::fs::write(book.path().join("content").join(name), "# orphan\n").unwrap();
+    let out = handbook(&["check", ".", "--format", "github"], book.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains('\r'), "{stdout:?}");
+    // Every line is one annotation of ours: none is forged by the file name.
+    for line in stdout.lines() {
+        assert!(
+            line.starts_with("::warning file=content/")
+                || line.starts_with("::error file=content/"),
+            "{line}"
+        );
+    }
+    let ours: Vec<&str> = stdout.lines().filter(|l| l.contains("forged")).collect();
+    assert_eq!(ours.len(), 1, "{stdout}");
+    assert_eq!(
+        ours[0].split("::").nth(1).unwrap(),
+        "warning file=content/x%2Cline=1%3Ay%0A%3A%3Aerror file=README.md%3A%3Aforged%0D%250A.md,line=1,col=1",
+        "{stdout}"
+    );
+    // The message part escapes %, CR and LF (and nothing else).
+    assert!(ours[0].contains("::this markdown file"), "{stdout}");
+}
+
+/// Words of the shipped JWT book that the tool itself must never say to a bank on another
+/// subject.
+pub const JWT_WORDS: &[&str] = &["JWT", "RFC", "rfc7519", "OWASP", "jsonwebtoken", "JWKS"];
+
+fn assert_no_jwt_word(what: &str, text: &str) {
+    for word in JWT_WORDS {
+        assert!(
+            !text.to_lowercase().contains(&word.to_lowercase()),
+            "{what} says `{word}`:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn new_question_takes_the_book_dir_like_every_command_and_check_flags_its_todos() {
+    let book = good_book();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let dir = book.path().to_str().unwrap();
+    let out = handbook(
+        &[
+            "new",
+            "question",
+            dir,
+            "--level",
+            "2",
+            "--id",
+            "my-question",
+        ],
+        elsewhere.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let file = book.path().join("content/questions/my-question.md");
+    assert!(file.is_file());
+    // The old flag still works.
+    let out = handbook(
+        &[
+            "new",
+            "question",
+            "--book-dir",
+            dir,
+            "--level",
+            "1",
+            "--id",
+            "other-question",
+        ],
+        elsewhere.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    // The placeholders are warnings: `check` passes, `--deny-warnings` does not.
+    let out = handbook(&["check", dir], elsewhere.path());
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(
+        t.contains("placeholder `TODO` left in the file")
+            && t.contains("content/questions/my-question.md:8"),
+        "{t}"
+    );
+    let out = handbook(&["check", dir, "--deny-warnings"], elsewhere.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+}
+
+#[test]
+fn new_question_rejects_every_id_the_validator_rejects() {
+    let book = good_book();
+    for id in ["a--b", "-a", "a-", "A", "a_b", "a.b", ""] {
+        let flag = format!("--id={id}");
+        let out = handbook(
+            &["new", "question", ".", "--level", "1", &flag],
+            book.path(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{id:?}: {}", text(&out));
+        assert!(text(&out).contains("kebab-case"), "{id:?}: {}", text(&out));
+    }
+    assert_eq!(
+        std::fs::read_dir(book.path().join("content/questions"))
+            .unwrap()
+            .count(),
+        3,
+        "nothing written"
+    );
+}
+
+#[test]
+fn init_writes_a_valid_book_whatever_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, title) in [
+        ("backslash", r#"C:\x "quoted" \u0041"#),
+        ("newline", "Line one\nLine two: with a colon"),
+        ("yaml", "- [not a list] # nor a comment"),
+    ] {
+        let flag = format!("--title={title}");
+        let out = handbook(&["init", name, &flag], dir.path());
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        let out = handbook(&["check", name, "--deny-warnings"], dir.path());
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        let out = handbook(&["build", name], dir.path());
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        let json: serde_json::Value =
+            serde_json::from_str(&read(&dir.path().join(name).join("book/questions.json")))
+                .unwrap();
+        assert_eq!(json["title"], title, "{name}: {json}");
+    }
+}
+
+#[test]
+fn the_tool_speaks_of_no_subject() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = handbook(&["init", "bank"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let bank = dir.path().join("bank");
+    for (path, bytes) in snapshot(&bank) {
+        assert_no_jwt_word(
+            &path.display().to_string(),
+            &String::from_utf8_lossy(&bytes),
+        );
+    }
+    let out = handbook(&["new", "question", "bank", "--level", "1"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_no_jwt_word(
+        "new question",
+        &read(&bank.join("content/questions/level-1-question-1.md")),
+    );
+    for args in [
+        &["--help"][..],
+        &["build", "--help"],
+        &["check", "--help"],
+        &["test", "--help"],
+        &["serve", "--help"],
+        &["init", "--help"],
+        &["new", "--help"],
+        &["new", "question", "--help"],
+    ] {
+        assert_no_jwt_word(&format!("{args:?}"), &text(&handbook(args, dir.path())));
+    }
+    // Every message about sources and links.
+    let q = bank.join("content/questions/level-1-question-1.md");
+    let broken = read(&q)
+        .replace("## Model answer", "## Model answer\n\nSee [x](nowhere.md).")
+        .replace(
+            "url: \"https://example.com/TODO\"",
+            "url: \"ftp://example.com/\"",
+        )
+        .replace(
+            "title: \"TODO: the document and section that back the answer\"",
+            "title: \"\"",
+        );
+    std::fs::write(&q, broken).unwrap();
+    let example = bank.join("content/questions/example-question.md");
+    let without_sources: String =
+        read(&example).split("sources:").next().unwrap().to_string() + "---\n\nAn answer.\n";
+    std::fs::write(&example, without_sources).unwrap();
+    let out = handbook(&["check", "bank"], dir.path());
+    let t = text(&out);
+    for expected in [
+        "broken link",
+        "not a web address",
+        "no title",
+        "cites no sources",
+    ] {
+        assert!(t.contains(expected), "{expected}: {t}");
+    }
+    assert_no_jwt_word("check", &t);
+}
+
+#[test]
+fn the_no_sources_warning_can_be_turned_off() {
+    let book = good_book();
+    let q = book.path().join("content/questions/deeper-question.md");
+    let text_without: String = read(&q)
+        .lines()
+        .filter(|l| !l.contains("sources:") && !l.contains("title: \"RFC") && !l.contains("url:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&q, text_without).unwrap();
+    let out = handbook(&["check", "."], book.path());
+    assert!(text(&out).contains("cites no sources"), "{}", text(&out));
+    let toml = book.path().join("book.toml");
+    std::fs::write(
+        &toml,
+        format!("{}\n[check]\nrequire-sources = false\n", read(&toml)),
+    )
+    .unwrap();
+    let out = handbook(&["check", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("cites no sources"), "{}", text(&out));
 }

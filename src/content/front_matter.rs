@@ -5,6 +5,7 @@
 
 use crate::config::unknown_key_help;
 use crate::diagnostics::Diagnostic;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
@@ -83,6 +84,13 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str, split: &Split) -> Res
         }
         d
     })
+}
+
+/// The front matter block (`---`, YAML, `---`) of `meta`, written by the YAML serializer so
+/// that any value (quotes, backslashes, newlines, `#`, `: `) reads back as itself.
+pub fn render<T: Serialize>(meta: &T) -> String {
+    let yaml = serde_yaml::to_string(meta).unwrap_or_default();
+    format!("---\n{yaml}---\n")
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -5,7 +5,10 @@
 //! - `guide.md`: how to use the bank (`title`);
 //! - `levels/level-N.md`: one per level (`level`, `title`, `probes`, `red_flag`, `red_flag_short`);
 //! - `questions/<id>.md`: one per question (see [`QuestionMeta`]);
-//! - any other file is an asset copied to the same place in the output.
+//! - any other file is an asset, published at the same path in the output, except dot-files,
+//!   dot-directories and editor backups ([`is_ignored_name`]), which are never read; an asset
+//!   at a path the site generates (`index.html`, `questions/<id>.html`, `assets/style.css`,
+//!   `search-index.js`...) is an error, never a silent replacement.
 //!
 //! Loading never stops at the first problem: every file is read and checked, and all the
 //! diagnostics come back together.
@@ -13,12 +16,20 @@
 mod front_matter;
 mod validate;
 
+pub use front_matter::render as render_front_matter;
+pub use validate::is_kebab;
+
 use crate::config::{self, Config};
 use crate::diagnostics::Diagnostic;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 pub const CONTENT_DIR: &str = "content";
+
+/// The highest level number a book may have (levels are 1..=MAX_LEVEL, without gaps); the
+/// default theme has a colour for each.
+pub const MAX_LEVEL: u32 = 9;
 
 /// A loaded, validated book. Nothing that renders it can fail on content.
 #[derive(Debug, Clone)]
@@ -31,8 +42,12 @@ pub struct Book {
     pub levels: Vec<Level>,
     /// Sorted by level, then order.
     pub questions: Vec<Question>,
-    /// Non-markdown files under `content/`, relative to it, sorted.
+    /// Non-markdown files under `content/`, relative to it, sorted: published as they are.
     pub assets: Vec<PathBuf>,
+    /// Markdown files of the book (relative to `content/`, `/`-separated) that exist but could
+    /// not be loaded. Their own errors are reported; connections and links to them are not
+    /// reported again in every file that points at them.
+    pub unloaded: BTreeSet<String>,
     /// Position of each question in `questions`, by id.
     by_id: std::collections::HashMap<String, usize>,
 }
@@ -63,9 +78,9 @@ pub struct Page {
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     pub title: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ratings: Vec<Rating>,
 }
 
@@ -201,6 +216,7 @@ pub fn load(root: &Path) -> Loaded {
     let mut levels = Vec::new();
     let mut questions = Vec::new();
     let mut assets = Vec::new();
+    let mut unloaded = BTreeSet::new();
     for rel in files {
         let file = Path::new(CONTENT_DIR).join(&rel);
         let slash = rel.to_string_lossy().replace('\\', "/");
@@ -209,9 +225,6 @@ pub fn load(root: &Path) -> Loaded {
             assets.push(rel);
             continue;
         }
-        let Some(text) = read_text(root, &file, &mut diags) else {
-            continue;
-        };
         let kind = if slash == "index.md" {
             Kind::Index
         } else if slash == "guide.md" {
@@ -226,6 +239,11 @@ pub fn load(root: &Path) -> Loaded {
                     "questions go in content/questions/<id>.md and levels in content/levels/level-N.md; move or delete it",
                 ),
             );
+            continue;
+        };
+        // Until the file is loaded, it counts as one that failed (its error is reported).
+        unloaded.insert(slash.clone());
+        let Some(text) = read_text(root, &file, &mut diags) else {
             continue;
         };
         let split = match front_matter::split(&file, &text) {
@@ -257,29 +275,36 @@ pub fn load(root: &Path) -> Loaded {
                         } else {
                             guide = Some(page);
                         }
+                        unloaded.remove(&slash);
                     }
                     Err(d) => diags.push(d),
                 }
             }
             Kind::Level => match front_matter::parse::<LevelMeta>(&file, &text, &split) {
-                Ok(meta) => levels.push((
-                    Level {
-                        meta,
-                        body: split.body.to_string(),
-                        origin,
-                        text: text.clone(),
-                    },
-                    text,
-                )),
+                Ok(meta) => {
+                    unloaded.remove(&slash);
+                    levels.push((
+                        Level {
+                            meta,
+                            body: split.body.to_string(),
+                            origin,
+                            text: text.clone(),
+                        },
+                        text,
+                    ))
+                }
                 Err(d) => diags.push(d),
             },
             Kind::Question => match front_matter::parse::<QuestionMeta>(&file, &text, &split) {
-                Ok(meta) => questions.push(Question {
-                    meta,
-                    origin,
-                    text,
-                    body_start: question_body_start,
-                }),
+                Ok(meta) => {
+                    unloaded.remove(&slash);
+                    questions.push(Question {
+                        meta,
+                        origin,
+                        text,
+                        body_start: question_body_start,
+                    })
+                }
                 Err(d) => diags.push(d),
             },
         }
@@ -306,10 +331,12 @@ pub fn load(root: &Path) -> Loaded {
         levels: Vec::new(),
         questions,
         assets,
+        unloaded,
         by_id: Default::default(),
     };
     validate::levels(&mut book, levels, &mut diags);
     validate::questions(&mut book, &mut diags);
+    validate::ratings(&book, &mut diags);
     book.index_questions();
     validate::links(&book, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
@@ -345,6 +372,10 @@ fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<PathBuf>> {
     for entry in walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
+        .into_iter()
+        // Dot-files and dot-directories (`.git/`, `.secret/`, `.env`) and editor backups are
+        // never read nor published; not descending into them also skips their symlinks.
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
     {
         let entry = match entry {
             Ok(e) => e,
@@ -382,15 +413,20 @@ fn walk(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<PathBuf>> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
-            continue;
-        }
         if let Ok(rel) = entry.path().strip_prefix(&content) {
             files.push(rel.to_path_buf());
         }
     }
     Some(files)
+}
+
+/// Names under `content/` that are not part of the book: dot-files and dot-directories, and
+/// editors' backup and swap files (`notes.md~`, `.notes.md.swp`, `#notes.md#`).
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || (name.starts_with('#') && name.ends_with('#'))
 }
 
 fn rel_to(root: &Path, p: &Path) -> PathBuf {

@@ -1,11 +1,11 @@
 //! Cross-file rules: level numbering, unique ids and orders, connections and links that
 //! resolve, and the lint that `check` reports as warnings.
 
-use super::{Book, Level, Origin};
+use super::{Book, Level, MAX_LEVEL, Origin};
 use crate::config::line_col;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown;
-use crate::site::level_stem;
+use crate::site::{Route, Site, level_stem};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -27,12 +27,12 @@ pub fn levels(book: &mut Book, loaded: Vec<(Level, String)>, diags: &mut Vec<Dia
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
-        if n == 0 || n > 9 {
+        if n == 0 || n > MAX_LEVEL {
             let (l, c) = line_of(text, "level:", 2);
             diags.push(
                 Diagnostic::error(file, format!("level {n} is out of range"))
                     .at(text, l, c)
-                    .help("levels are numbered from 1 to 9"),
+                    .help(format!("levels are numbered from 1 to {MAX_LEVEL}")),
             );
         } else if stem != expected_stem {
             diags.push(
@@ -78,7 +78,10 @@ pub fn levels(book: &mut Book, loaded: Vec<(Level, String)>, diags: &mut Vec<Dia
     let numbers: Vec<u32> = seen.keys().copied().collect();
     for (i, n) in numbers.iter().enumerate() {
         let expected = i as u32 + 1;
-        if *n != expected && *n <= 9 {
+        let unloaded = book
+            .unloaded
+            .contains(&format!("levels/{}.md", level_stem(expected)));
+        if *n != expected && *n <= MAX_LEVEL && !unloaded {
             diags.push(
                 Diagnostic::error(
                     format!("content/levels/level-{expected}.md"),
@@ -95,7 +98,9 @@ pub fn levels(book: &mut Book, loaded: Vec<(Level, String)>, diags: &mut Vec<Dia
     book.levels = levels;
 }
 
-fn is_kebab(id: &str) -> bool {
+/// Lowercase letters, digits and single hyphens, not at either end: the one rule for question
+/// ids (validation and `handbook new question` both use it).
+pub fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
@@ -103,6 +108,40 @@ fn is_kebab(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The guide's rating scale, when given, is the severity model's: values 1, 2, 3, 4 in that
+/// order, each with a label (the scorecard computes passes from the values 1 and 2, and anchors
+/// are keyed 1 to 4).
+pub fn ratings(book: &Book, diags: &mut Vec<Diagnostic>) {
+    let scale = &book.guide.ratings;
+    if scale.is_empty() {
+        return;
+    }
+    let values: Vec<u8> = scale.iter().map(|r| r.value).collect();
+    let unlabelled: Vec<String> = scale
+        .iter()
+        .filter(|r| r.label.trim().is_empty())
+        .map(|r| r.value.to_string())
+        .collect();
+    let message = if values != [1, 2, 3, 4] {
+        format!(
+            "the rating scale has the values {:?}; it must be 1, 2, 3, 4 in that order",
+            values
+        )
+    } else if !unlabelled.is_empty() {
+        format!("rating {} has an empty label", unlabelled.join(", "))
+    } else {
+        return;
+    };
+    let file = book.guide.origin.file.as_path();
+    let text = std::fs::read_to_string(book.root.join(file)).unwrap_or_default();
+    let (l, c) = line_of(&text, "ratings:", 2);
+    diags.push(
+        Diagnostic::error(file, message).at(&text, l, c).help(
+            "list `- value: N`, `label:` and `meaning:` for each rating 1 to 4 (the guide's severity model rates on exactly these four)",
+        ),
+    );
 }
 
 pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
@@ -151,7 +190,11 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
                     )),
             );
         }
-        if book.level(m.level).is_none() {
+        let level_unloaded = || {
+            book.unloaded
+                .contains(&format!("levels/{}.md", level_stem(m.level)))
+        };
+        if book.level(m.level).is_none() && !level_unloaded() {
             let (l, c) = at("level:");
             let max = book.levels.len();
             diags.push(
@@ -256,7 +299,10 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
                     ))
                     .help("remove this connection"),
                 );
-            } else if !ids.contains(&conn.to) {
+            } else if !ids.contains(&conn.to)
+                // A target that exists but did not load has its own error already.
+                && !book.unloaded.contains(&format!("questions/{}.md", conn.to))
+            {
                 let d = here(Diagnostic::error(
                     file,
                     format!("connection to unknown question `{}`", conn.to),
@@ -296,23 +342,23 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::error(file, format!("source URL `{}` is not a web address", src.url))
                         .at(text, l, c)
-                        .help("cite an http(s) URL, e.g. https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4"),
+                        .help("cite an http(s) URL of the document, ideally of the section itself (with its #fragment)"),
                 );
             }
             if src.title.trim().is_empty() {
                 diags.push(
                     Diagnostic::error(file, "a source has no title")
                         .at(text, l, c)
-                        .help("name the document and section, e.g. `RFC 7519 §4.1.4`"),
+                        .help("name the document and the section the answer relies on"),
                 );
             }
         }
-        if m.sources.is_empty() {
+        if m.sources.is_empty() && book.config.check.require_sources {
             let (l, c) = line_of(text, "sources:", 2);
             diags.push(
                 Diagnostic::warning(file, "the question cites no sources")
                     .at(text, l, c)
-                    .help("back the answer with an RFC section or an OWASP cheat sheet under `sources:`"),
+                    .help("list under `sources:` the documents (title and URL) a reader can check the answer against, or set `require-sources = false` under [check] in book.toml"),
             );
         }
     }
@@ -321,11 +367,89 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
     });
 }
 
-/// Relative links to `.md` files and assets must resolve to something the book publishes.
+/// Relative links to `.md` files and assets must resolve to something the book publishes, and
+/// no file of `content/` may be published where the site writes a generated file.
 pub fn links(book: &Book, diags: &mut Vec<Diagnostic>) {
-    let site = crate::site::Site::new(book, &[]);
+    let site = Site::new(book, &crate::theme::asset_names());
     for (body, origin) in book.bodies() {
         body_links(book, &site, body, origin, diags);
+    }
+    collisions(book, &site, diags);
+}
+
+/// A file of `content/` published at a path the site generates would silently replace (or be
+/// replaced by) a page or asset: an error naming both. So is a file where the site needs a
+/// directory (`content/sheets`) and a file inside a generated file's path.
+fn collisions(book: &Book, site: &Site, diags: &mut Vec<Diagnostic>) {
+    let generated: BTreeMap<&str, Route> = site
+        .routes()
+        .iter()
+        .filter(|r| !matches!(r, Route::ContentAsset(_)))
+        .map(|&r| (site.path(r), r))
+        .collect();
+    let generated_dirs: BTreeSet<&str> = generated
+        .keys()
+        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
+        .collect();
+    for (i, asset) in book.assets.iter().enumerate() {
+        let path = site.path(Route::ContentAsset(i));
+        let file = Path::new(super::CONTENT_DIR).join(asset);
+        let clash = generated.get(path).map(|&r| (path, r)).or_else(|| {
+            path.match_indices('/')
+                .find_map(|(j, _)| generated.get(&path[..j]).map(|&r| (&path[..j], r)))
+        });
+        if let Some((at, route)) = clash {
+            diags.push(
+                Diagnostic::error(
+                    &file,
+                    format!(
+                        "content/{path} would be published at `{at}`, where the book writes {}",
+                        describe(book, site, route)
+                    ),
+                )
+                .help("rename or move the file: files in content/ are published at the same path, and generated pages and assets have theirs"),
+            );
+        } else if generated_dirs.contains(path) {
+            diags.push(
+                Diagnostic::error(
+                    &file,
+                    format!("content/{path} would be published at `{path}`, where the book writes the directory `{path}/`"),
+                )
+                .help("rename or move the file"),
+            );
+        }
+    }
+}
+
+/// What a generated route is, for messages: "the front page (from content/index.md)".
+fn describe(book: &Book, site: &Site, route: Route) -> String {
+    match route {
+        Route::Index => "the front page (from content/index.md)".into(),
+        Route::Guide => "the guide (from content/guide.md)".into(),
+        Route::Search => "the search page".into(),
+        Route::NotFound => "the page-not-found page".into(),
+        Route::Scorecard => "the scorecard".into(),
+        Route::InterviewSheet => "the interview sheet".into(),
+        Route::Calibrate => "the calibration page".into(),
+        Route::Drill => "the rating drill".into(),
+        Route::AnchorsSheet(n) => format!("the rating anchors sheet of level {n}"),
+        Route::Level(n) => format!(
+            "the page of level {n} (from content/levels/{}.md)",
+            level_stem(n)
+        ),
+        Route::LevelSheet(n) => format!("the calibration sheet of level {n}"),
+        Route::Question(i) => format!(
+            "the page of question `{}` (from {})",
+            book.questions[i].meta.id,
+            book.questions[i].origin.file.display()
+        ),
+        Route::SearchIndex => "the search index".into(),
+        Route::QuestionsJson => "the bank's JSON export".into(),
+        Route::ThemeAsset(_) => format!(
+            "the theme's {}",
+            site.path(route).trim_start_matches("assets/")
+        ),
+        Route::ContentAsset(j) => format!("content/{}", book.assets[j].display()),
     }
 }
 
@@ -341,13 +465,20 @@ pub fn body_links(
         let Some(Err(why)) = site.resolve_link(&origin.file, &link.dest) else {
             continue;
         };
+        let target = crate::site::link_target(&origin.file, &link.dest);
+        if let Some(Ok(rel)) = target
+            && book.unloaded.contains(&rel)
+        {
+            // The target exists but did not load: its own error says why.
+            continue;
+        }
         let text = book.text_of(origin);
         let (line_in_body, col) = line_col(body, link.offset);
         let line = origin.body_line + line_in_body - 1;
         diags.push(
             Diagnostic::error(&origin.file, format!("broken link `{}`: {why}", link.dest))
                 .at(text, line, col)
-                .help("link to another page by its file, relative to this one, e.g. `[JWKS](jwks.md)` or `[Level 2](../levels/level-2.md)`"),
+                .help("link to another page by its file, relative to this one, e.g. `[the other question](other-question.md)` or `[Level 2](../levels/level-2.md)`"),
         );
     }
 }

@@ -1,7 +1,7 @@
 //! The site's data files: the search index, `questions.json` for other tools, and the data
 //! the scorecard script reads.
 
-use crate::content::{Book, Question};
+use crate::content::{Book, Question, Rating};
 use crate::site::{Route, Site};
 use serde::Serialize;
 
@@ -83,13 +83,16 @@ pub fn questions_json(book: &Book, site: &Site) -> String {
     serde_json::to_string_pretty(&export).unwrap_or_default() + "\n"
 }
 
-/// What the scorecard script needs, as JSON safe to embed in a `<script>` element.
-pub fn scorecard_data(book: &Book) -> String {
+/// What the scorecard, calibration and drill scripts need, as JSON safe to embed in a
+/// `<script>` element: the book's title, the rating scale, the levels and the questions.
+/// Anchors only when asked: the drill is the only script using them.
+pub fn scorecard_data(book: &Book, site: &Site, ratings: &[Rating], with_anchors: bool) -> String {
     // Borrowed views serialized straight to text: a `serde_json::Value` tree of every
     // question was a large transient at 10,000 questions.
     #[derive(Serialize)]
     struct Data<'a> {
         book: &'a str,
+        ratings: &'a [Rating],
         levels: Vec<LevelData<'a>>,
         questions: Vec<QuestionData<'a>>,
     }
@@ -103,12 +106,18 @@ pub fn scorecard_data(book: &Book) -> String {
     struct QuestionData<'a> {
         id: &'a str,
         level: u32,
+        order: u32,
         question: &'a str,
         signals: &'a [String],
         red_flags: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        question_html: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        anchors: Option<Vec<super::views::AnchorView>>,
     }
     let data = Data {
         book: &book.config.book.title,
+        ratings,
         levels: book
             .levels
             .iter()
@@ -121,12 +130,16 @@ pub fn scorecard_data(book: &Book) -> String {
         questions: book
             .questions
             .iter()
-            .map(|q| QuestionData {
+            .enumerate()
+            .map(|(i, q)| QuestionData {
                 id: &q.meta.id,
                 level: q.meta.level,
+                order: site.number(i),
                 question: &q.meta.question,
                 signals: &q.meta.signals,
                 red_flags: &q.meta.red_flags,
+                question_html: with_anchors.then(|| crate::markdown::inline(&q.meta.question)),
+                anchors: with_anchors.then(|| super::views::anchors_of(book, i)),
             })
             .collect(),
     };

@@ -89,6 +89,17 @@ struct Renderer<'a> {
     shared: Shared<'a>,
     theme_assets: Vec<(&'static str, Vec<u8>)>,
     label: String,
+    /// The interface words, in the book's language.
+    words: crate::theme::Words,
+    /// The words the theme's scripts use (keys `script_*`), as JSON for a data attribute.
+    script_words: String,
+}
+
+/// `word` with each `{name}` replaced by its value.
+fn fill(word: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(word.to_string(), |w, (name, value)| {
+        w.replace(&format!("{{{name}}}"), value)
+    })
 }
 
 /// What the code-block partial gets.
@@ -107,6 +118,9 @@ struct CodeView<'a> {
 
 impl<'a> Renderer<'a> {
     fn new(book: &'a Book, site: &'a Site, theme: &Theme) -> Result<Self, RenderError> {
+        let words = theme
+            .words(&book.config.output.html.words)
+            .map_err(RenderError::Theme)?;
         Ok(Renderer {
             book,
             site,
@@ -114,6 +128,14 @@ impl<'a> Renderer<'a> {
             shared: Shared::new(book, site),
             theme_assets: theme.static_files().map_err(RenderError::Theme)?,
             label: book.config.test.label(),
+            words: words.clone(),
+            script_words: serde_json::to_string(
+                &words
+                    .iter()
+                    .filter(|(key, _)| key.starts_with("script_"))
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            )
+            .unwrap_or_default(),
         })
     }
 
@@ -160,41 +182,89 @@ impl<'a> Renderer<'a> {
                 self.render_page("page.html", route, path, &book.guide.title, |ctx| {
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
+                    // The guide ends with the rating scale its severity model refers to.
+                    ctx.insert("rating_scale", &book.guide.ratings);
                 })
             }
-            Route::Search => self.render_page("search.html", route, path, "Search", |_| {}),
-            Route::NotFound => self.render_page("404.html", route, path, "Page not found", |_| {}),
+            Route::Search => {
+                self.render_page("search.html", route, path, self.word("search"), |_| {})
+            }
+            Route::NotFound => {
+                self.render_page("404.html", route, path, self.word("page_not_found"), |_| {})
+            }
             // The views are built inside `fill` so they are freed once copied into the
             // context: at 10,000 questions they are tens of megabytes.
             Route::InterviewSheet => self.render_page(
                 "sheet-interview.html",
                 route,
                 path,
-                "Interview summary sheet",
+                self.word("interview_summary_sheet"),
                 |ctx| ctx.insert("questions", &views::all_listed(book, self.site)),
             ),
             Route::Scorecard => {
-                let data = exports::scorecard_data(book);
+                let data =
+                    exports::scorecard_data(book, self.site, self.shared.site.ratings, false);
                 self.render_page(
                     "scorecard.html",
                     route,
                     path,
-                    "Interview scorecard",
+                    self.word("interview_scorecard"),
                     |ctx| {
                         ctx.insert("questions", &views::all_listed(book, self.site));
                         ctx.insert("scorecard_data", &data);
                     },
                 )
             }
+            Route::Calibrate => {
+                let data =
+                    exports::scorecard_data(book, self.site, self.shared.site.ratings, false);
+                self.render_page(
+                    "calibrate.html",
+                    route,
+                    path,
+                    self.word("calibration_session"),
+                    |ctx| ctx.insert("scorecard_data", &data),
+                )
+            }
+            Route::Drill => {
+                let data = exports::scorecard_data(book, self.site, self.shared.site.ratings, true);
+                self.render_page(
+                    "drill.html",
+                    route,
+                    path,
+                    self.word("calibration_drill"),
+                    |ctx| ctx.insert("scorecard_data", &data),
+                )
+            }
+            Route::AnchorsSheet(n) => {
+                let nav = self.shared.level(n).expect("every level has a nav entry");
+                let title = fill(self.word("level_anchors_title"), &[("n", &n.to_string())]);
+                self.render_page("sheet-anchors.html", route, path, &title, |ctx| {
+                    ctx.insert("level", nav);
+                    let questions: Vec<ListedQuestion> = (0..book.questions.len())
+                        .filter(|&i| book.questions[i].meta.level == n)
+                        .map(|i| views::listed(book, self.site, i, false))
+                        .collect();
+                    ctx.insert("questions", &questions);
+                })
+            }
             Route::Level(n) | Route::LevelSheet(n) => {
                 let level = book.level(n).expect("a route names a level of the book");
                 let nav = self.shared.level(n).expect("every level has a nav entry");
                 let (html, headings) = self.markdown(&level.body, &level.origin, path)?;
+                let number = n.to_string();
                 let (template, title) = match route {
-                    Route::LevelSheet(_) => {
-                        ("sheet-level.html", format!("Level {n} calibration sheet"))
-                    }
-                    _ => ("level.html", format!("Level {n}: {}", level.meta.title)),
+                    Route::LevelSheet(_) => (
+                        "sheet-level.html",
+                        fill(self.word("level_sheet_title"), &[("n", &number)]),
+                    ),
+                    _ => (
+                        "level.html",
+                        fill(
+                            self.word("level_title"),
+                            &[("n", &number), ("title", &level.meta.title)],
+                        ),
+                    ),
                 };
                 self.render_page(template, route, path, &title, |ctx| {
                     ctx.insert("level", nav);
@@ -247,6 +317,8 @@ impl<'a> Renderer<'a> {
         ctx.insert("prev", &prev.map(|r| self.link(r)));
         ctx.insert("next", &next.map(|r| self.link(r)));
         ctx.insert("headings", &Vec::<Heading>::new());
+        ctx.insert("words", &self.words);
+        ctx.insert("script_words", &self.script_words);
         fill(&mut ctx);
         self.tera
             .render(template, &ctx)
@@ -255,6 +327,11 @@ impl<'a> Renderer<'a> {
                 page: path.to_string(),
                 message: e.to_string(),
             })
+    }
+
+    /// An interface word (the key is one of the default theme's, so it is always there).
+    fn word<'s>(&'s self, key: &'s str) -> &'s str {
+        self.words.get(key).map(String::as_str).unwrap_or(key)
     }
 
     /// A page in reading order, for previous/next links: its plain-text title and URL.
@@ -268,7 +345,10 @@ impl<'a> Renderer<'a> {
                     .level(n)
                     .map(|l| l.meta.title.as_str())
                     .unwrap_or("");
-                format!("Level {n}: {title}")
+                fill(
+                    self.word("level_title"),
+                    &[("n", &n.to_string()), ("title", title)],
+                )
             }
             Route::Question(i) => self.site.title(i).text.clone(),
             _ => String::new(),
@@ -330,6 +410,7 @@ impl<'a> Renderer<'a> {
             };
             let mut ctx = Context::new();
             ctx.insert("code", &view);
+            ctx.insert("words", &self.words);
             partial("partials/code.html", &ctx)
         };
         let ctx = markdown::Context {

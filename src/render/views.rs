@@ -1,7 +1,7 @@
 //! What templates see: serializable views of the book, built from the model and the route
 //! table. Pages that list many questions get lean views (see [`ListedQuestion`]).
 
-use crate::content::{Book, Question};
+use crate::content::{Book, Question, Rating};
 use crate::markdown::inline;
 use crate::site::{Route, Site};
 use serde::Serialize;
@@ -16,8 +16,8 @@ pub struct SiteView<'a> {
     pub guide_title: &'a str,
     pub levels: Vec<NavLevel>,
     pub question_count: usize,
-    /// The rating scale, from the guide's front matter.
-    pub ratings: &'a [crate::content::Rating],
+    /// The rating scale, from the guide's front matter (see [`scale`]).
+    pub ratings: &'a [Rating],
 }
 
 #[derive(Serialize, Clone)]
@@ -46,6 +46,7 @@ pub struct LevelWithQuestions<'a> {
 pub struct NavQuestion {
     pub id: String,
     pub level: u32,
+    /// The question's number within its level (not the raw `order`, which only sorts).
     pub order: u32,
     pub question: String,
     pub question_html: String,
@@ -76,16 +77,28 @@ pub struct QuestionView {
 pub struct ListedQuestion {
     pub id: String,
     pub level: u32,
+    /// The question's number within its level (not the raw `order`, which only sorts).
     pub order: u32,
     pub question: String,
     pub question_html: String,
     pub summary: String,
     pub signals: Vec<String>,
     pub red_flags: Vec<String>,
+    /// Rating anchors in scale order; empty when the question has none.
+    pub anchors: Vec<AnchorView>,
     /// Only on level pages and level sheets; the whole-bank pages do not show connections.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connects_to: Option<Vec<ConnectionView>>,
     pub url: String,
+}
+
+/// One rating anchor: the rating, its label from the guide's scale, and the example answer
+/// (inline markdown rendered).
+#[derive(Serialize)]
+pub struct AnchorView {
+    pub value: u8,
+    pub label: String,
+    pub text: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -135,7 +148,7 @@ impl<'a> Shared<'a> {
                     .map(|(i, q)| NavQuestion {
                         id: q.meta.id.clone(),
                         level: q.meta.level,
-                        order: q.meta.order,
+                        order: site.number(i),
                         question: site.title(i).text.clone(),
                         question_html: site.title(i).html.clone(),
                         url: site.path(Route::Question(i)).to_string(),
@@ -152,7 +165,7 @@ impl<'a> Shared<'a> {
                 guide_title: &book.guide.title,
                 levels,
                 question_count: book.questions.len(),
-                ratings: &book.guide.ratings,
+                ratings: scale(book),
             },
             nav_questions,
         }
@@ -170,15 +183,51 @@ pub fn listed(book: &Book, site: &Site, i: usize, with_connections: bool) -> Lis
     ListedQuestion {
         id: m.id.clone(),
         level: m.level,
-        order: m.order,
+        order: site.number(i),
         question: site.title(i).text.clone(),
         question_html: site.title(i).html.clone(),
         summary: inline(&m.summary),
         signals: m.signals.iter().map(|s| inline(s)).collect(),
         red_flags: m.red_flags.iter().map(|s| inline(s)).collect(),
+        anchors: anchors_of(book, i),
         connects_to: with_connections.then(|| connections_of(book, site, q)),
         url: site.path(Route::Question(i)).to_string(),
     }
+}
+
+/// The rating scale every legend, sheet and script shows: the guide's `ratings:`, or, for a
+/// guide without one (`check` warns), the severity model's four values without labels.
+/// Validation keeps a given scale to exactly the values 1, 2, 3, 4.
+pub fn scale(book: &Book) -> &[Rating] {
+    static BARE: std::sync::LazyLock<Vec<Rating>> = std::sync::LazyLock::new(|| {
+        (1..=4)
+            .map(|value| Rating {
+                value,
+                label: String::new(),
+                meaning: String::new(),
+            })
+            .collect()
+    });
+    if book.guide.ratings.is_empty() {
+        &BARE
+    } else {
+        &book.guide.ratings
+    }
+}
+
+/// Question `i`'s anchors in scale order, labelled from the scale.
+pub fn anchors_of(book: &Book, i: usize) -> Vec<AnchorView> {
+    let m = &book.questions[i].meta;
+    scale(book)
+        .iter()
+        .filter_map(|r| {
+            Some(AnchorView {
+                value: r.value,
+                label: r.label.clone(),
+                text: inline(m.anchors.get(&r.value)?),
+            })
+        })
+        .collect()
 }
 
 /// Every question, listed, in book order.

@@ -129,4 +129,17 @@ impl Live {
             .or_else(|| crate::theme::Theme::new(root, "default").ok())
             .expect("the default theme always exists")
     }
+
+    /// The interface words of the last good book (the theme's English when there is none).
+    pub fn words(&self, theme: &crate::theme::Theme) -> crate::theme::Words {
+        let book = self
+            .book
+            .as_ref()
+            .map(|b| b.config.output.html.words.clone())
+            .unwrap_or_default();
+        theme
+            .words(&book)
+            .or_else(|_| theme.words(&Default::default()))
+            .unwrap_or_default()
+    }
 }

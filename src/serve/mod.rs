@@ -12,7 +12,7 @@ mod live;
 pub use http::{Chrome, Site, resolve};
 pub use live::{Live, rebuild};
 
-use crate::theme::Theme;
+use crate::theme::{Theme, Words};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -46,15 +46,15 @@ pub fn is_source(root: &Path, dest: &Path, path: &Path) -> bool {
 
 /// Renders serve's chrome for `version` from `theme`, with `error` in the banner. A theme whose
 /// serve files are broken falls back to the built-in ones and says so in the banner.
-pub fn chrome(theme: &Theme, version: u64, error: Option<&str>) -> Chrome {
-    match chrome_from(version, error, |name| theme.serve_file(name)) {
+pub fn chrome(theme: &Theme, words: &Words, version: u64, error: Option<&str>) -> Chrome {
+    match chrome_from(words, version, error, |name| theme.serve_file(name)) {
         Ok(c) => c,
         Err(problem) => {
             let error = match error {
                 Some(e) => format!("{problem}\n\n{e}"),
                 None => problem,
             };
-            chrome_from(version, Some(&error), |name| {
+            chrome_from(words, version, Some(&error), |name| {
                 Theme::default_serve_file(name)
                     .map(str::to_string)
                     .ok_or_else(|| format!("no built-in serve file `{name}`"))
@@ -65,6 +65,7 @@ pub fn chrome(theme: &Theme, version: u64, error: Option<&str>) -> Chrome {
 }
 
 fn chrome_from(
+    words: &Words,
     version: u64,
     error: Option<&str>,
     file: impl Fn(&str) -> Result<String, String>,
@@ -76,6 +77,7 @@ fn chrome_from(
     let mut context = tera::Context::new();
     context.insert("version", &version);
     context.insert("error", &error);
+    context.insert("words", words);
     let inject = tera
         .render(INJECT, &context)
         .map_err(|e| format!("the theme's {INJECT} cannot be rendered:\n{e}"))?;
@@ -158,11 +160,12 @@ pub fn serve(
     let mut live = Live::default();
     let first = live.full(&root);
     let theme = live.theme(&root);
+    let words = live.words(&theme);
     match first {
-        Ok(()) => site.publish(Some(live.files()), |v| chrome(&theme, v, None)),
+        Ok(()) => site.publish(Some(live.files()), |v| chrome(&theme, &words, v, None)),
         Err(e) => {
             on_event(&e);
-            site.publish(None, |v| chrome(&theme, v, Some(&e)));
+            site.publish(None, |v| chrome(&theme, &words, v, Some(&e)));
         }
     }
     let dest = crate::load(&root)
@@ -216,16 +219,17 @@ pub fn serve(
             let started = std::time::Instant::now();
             let result = live.update(&root, &changed);
             let theme = live.theme(&root);
+            let words = live.words(&theme);
             match result {
                 Ok(()) => {
-                    site.publish(Some(live.files()), |v| chrome(&theme, v, None));
+                    site.publish(Some(live.files()), |v| chrome(&theme, &words, v, None));
                     on_event(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
                 }
                 Err(e) => {
                     on_event(&format!(
                         "rebuild failed; still serving the last good build\n{e}"
                     ));
-                    site.publish(None, |v| chrome(&theme, v, Some(&e)));
+                    site.publish(None, |v| chrome(&theme, &words, v, Some(&e)));
                 }
             }
         }
@@ -244,8 +248,10 @@ mod tests {
     fn the_banner_escapes_the_error_and_carries_the_version() {
         let dir = tempfile::tempdir().unwrap();
         let theme = Theme::new(dir.path(), "default").unwrap();
+        let words = theme.words(&Default::default()).unwrap();
         let c = chrome(
             &theme,
+            &words,
             7,
             Some("bad <img src=x onerror=alert(1)> & \"quoted\""),
         );
@@ -257,10 +263,22 @@ mod tests {
             "{inject}"
         );
         assert!(!inject.contains("<img"), "{inject}");
-        let clean = chrome(&theme, 8, None);
+        let clean = chrome(&theme, &words, 8, None);
         let clean = String::from_utf8_lossy(&clean.inject);
         assert!(!clean.contains("rebuild failed") && clean.contains("data-version=\"8\""));
         assert!(c.files.contains_key("livereload.js") && c.files.contains_key("serve.css"));
+        // The banner's words are the book's.
+        let translated = [(
+            "serve_rebuild_failed".to_string(),
+            "La dernière reconstruction a échoué.".to_string(),
+        )];
+        let words = theme.words(&translated.into_iter().collect()).unwrap();
+        let c = chrome(&theme, &words, 9, Some("boom"));
+        let inject = String::from_utf8_lossy(&c.inject);
+        assert!(
+            inject.contains("La dernière reconstruction a échoué."),
+            "{inject}"
+        );
     }
 
     #[test]
@@ -274,10 +292,14 @@ mod tests {
         )
         .unwrap();
         let theme = Theme::new(dir.path(), "default").unwrap();
-        assert_eq!(&chrome(&theme, 3, None).inject[..], b"<i data-v=\"3\"></i>");
+        let words = theme.words(&Default::default()).unwrap();
+        assert_eq!(
+            &chrome(&theme, &words, 3, None).inject[..],
+            b"<i data-v=\"3\"></i>"
+        );
 
         std::fs::write(serve.join("inject.html"), "{% if %}").unwrap();
-        let c = chrome(&theme, 4, None);
+        let c = chrome(&theme, &words, 4, None);
         let inject = String::from_utf8_lossy(&c.inject);
         assert!(
             inject.contains("serve/inject.html has a template error"),

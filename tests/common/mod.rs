@@ -11,8 +11,16 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The binary under test; `HANDBOOK_BIN` runs the tests against another build (e.g. an older
+/// release, to see a new test fail before its fix).
+pub fn handbook_bin() -> PathBuf {
+    std::env::var_os("HANDBOOK_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_handbook")))
+}
+
 pub fn handbook(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handbook"))
+    Command::new(handbook_bin())
         .args(args)
         .current_dir(cwd)
         .output()
@@ -123,4 +131,46 @@ pub fn broken_links(site: &Path) -> Vec<String> {
         }
     }
     broken
+}
+
+/// What a browser would run from content, found in the DOM of one page (parsed by html5ever,
+/// as a browser parses it): event-handler attributes, inline scripts (JSON data blocks
+/// aside), script URLs, and embedding elements content has no business creating.
+pub fn dom_problems(html: &str) -> Vec<String> {
+    let all = scraper::Selector::parse("*").expect("selector");
+    let doc = scraper::Html::parse_document(html);
+    let mut problems = Vec::new();
+    for el in doc.select(&all) {
+        let v = el.value();
+        for (name, value) in v.attrs() {
+            if name.starts_with("on") {
+                problems.push(format!("<{}> has {name}=\"{value}\"", v.name()));
+            }
+            let lower: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if matches!(
+                name,
+                "href" | "src" | "action" | "formaction" | "xlink:href"
+            ) && ["javascript:", "vbscript:", "data:text/html"]
+                .iter()
+                .any(|s| lower.starts_with(s))
+            {
+                problems.push(format!("<{}> {name}=\"{value}\"", v.name()));
+            }
+        }
+        if v.name() == "script"
+            && v.attr("src").is_none()
+            && v.attr("type") != Some("application/json")
+        {
+            problems.push("an inline <script>".to_string());
+        }
+        if matches!(v.name(), "iframe" | "object" | "embed" | "base" | "form" if v.attr("class") != Some("search-form") && v.attr("class") != Some("search-page-form"))
+        {
+            problems.push(format!("a <{}> element", v.name()));
+        }
+    }
+    problems
 }

@@ -3,6 +3,13 @@
   'use strict';
   var root = document.body.getAttribute('data-root') || '';
   var html = document.documentElement;
+  // The interface words of the book's language (words.toml, `script_*` keys).
+  var words = {};
+  try { words = JSON.parse(document.body.getAttribute('data-words') || '{}'); } catch (e) { words = {}; }
+  function word(key, fallback, n) {
+    var w = typeof words[key] === 'string' ? words[key] : fallback;
+    return n === undefined ? w : w.split('{n}').join(String(n));
+  }
 
   // The sidebar's question lists come from the shared search index, not from every page: a
   // page's size must not grow with the number of questions in the book.
@@ -45,7 +52,7 @@
       var figure = button.closest('.snippet');
       var shown = figure.classList.toggle('show-hidden');
       button.setAttribute('aria-pressed', String(shown));
-      button.textContent = shown ? 'Hide hidden lines' : 'Show hidden lines';
+      button.textContent = shown ? word('script_hide_hidden_lines', 'Hide hidden lines') : word('script_show_hidden_lines', 'Show hidden lines');
     });
   });
 
@@ -71,7 +78,7 @@
     a.href = root + e.u;
     var badge = document.createElement('span');
     badge.className = 'level-badge level-' + e.l;
-    badge.textContent = 'L' + e.l;
+    badge.textContent = word('script_level_short', 'L{n}', e.l);
     a.appendChild(badge);
     a.appendChild(document.createTextNode(' ' + e.q));
     li.appendChild(a);
@@ -126,7 +133,7 @@
       var results = search(pageBox.value, levelSelect.value);
       out.textContent = '';
       results.forEach(function (e) { out.appendChild(resultItem(e)); });
-      status.textContent = (pageBox.value || levelSelect.value) ? results.length + ' question(s) found' : 'Type words to search ' + index.length + ' questions.';
+      status.textContent = (pageBox.value || levelSelect.value) ? word('script_found', '{n} question(s) found', results.length) : word('script_type_to_search', 'Type words to search {n} questions.', index.length);
     };
     pageBox.addEventListener('input', run);
     levelSelect.addEventListener('change', run);

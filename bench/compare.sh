@@ -2,9 +2,12 @@
 # Whole-run benchmarks: handbook vs mdBook 0.5.4 on the same markdown, plus `handbook test` vs
 # one rustdoc per question file, plus serve's rebuild after a one-file edit.
 # Writes the table to docs/benchmarks.md. Usage: bench/compare.sh [RUNS]   (default 5)
+#   bench/compare.sh --snippets-only [RUNS]: only the `handbook test` figures, printed, docs untouched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
+snippets_only=false
+if [ "${1:-}" = "--snippets-only" ]; then snippets_only=true; shift; fi
 runs=${1:-5}
 work=$repo/target/bench
 tools=$repo/target/bench-tools
@@ -12,12 +15,12 @@ mkdir -p "$work" "$tools"
 
 cargo build --release --quiet
 hb=$repo/target/release/handbook
-if [ ! -x "$tools/bin/mdbook" ]; then
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package: time)"; exit 1; }
+if ! $snippets_only && [ ! -x "$tools/bin/mdbook" ]; then
   echo "installing mdBook 0.5.4 into $tools (once)"
   cargo install --locked --quiet mdbook@0.5.4 --root "$tools"
 fi
 mdbook=$tools/bin/mdbook
-[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package: time)"; exit 1; }
 
 # run_timed LABEL CMD...: appends "seconds max_rss_kb" to $work/LABEL.times
 run_timed() {
@@ -39,6 +42,71 @@ run_bounded() {
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
 col() { awk -v c="$1" '{print $c}' "$2"; }
 size_kb() { du -sk "$1" | cut -f1; }
+
+# `handbook test`. Every snippet run (warm, --rerun: nothing taken from the record) vs one
+# rustdoc per question file (as mdbook test does), both with the dependencies already built.
+"$hb" test "$repo" >/dev/null 2>&1 || true
+deps=$repo/target/handbook-snippets/target/debug/deps
+externs=()
+for c in snippets jsonwebtoken serde serde_json base64; do
+  f=$(ls -t "$deps"/lib"$c"-*.rlib | head -1); externs+=(--extern "$c=$f")
+done
+per_file() {
+  for md in "$repo"/content/questions/*.md; do
+    grep -q '^```rust' "$md" || continue
+    # The markdown body only, as mdBook hands a chapter to rustdoc.
+    awk 'f>=2{print} /^---$/{f++}' "$md" > "$work/chapter.md"
+    rustdoc --test --edition 2024 "$work/chapter.md" -L "dependency=$deps" "${externs[@]}" >/dev/null 2>&1
+  done
+}
+rm -f "$work"/t-hb.times "$work"/t-rd.times "$work"/t-edit.times "$work"/t-cold.times
+for _ in $(seq "$runs"); do
+  run_timed t-hb "$hb" test "$repo" --rerun
+  /usr/bin/time -f "%e %M" -o "$work/time.tmp" bash -c "$(declare -f per_file); repo='$repo' work='$work' deps='$deps' externs=(${externs[*]@Q}); per_file" && cat "$work/time.tmp" >> "$work/t-rd.times"
+done
+t_hb=$(col 1 "$work/t-hb.times" | median); t_rd=$(col 1 "$work/t-rd.times" | median)
+t_ratio=$(awk -v a="$t_rd" -v b="$t_hb" 'BEGIN {printf "%.1f", a/b}')
+echo "handbook test (every snippet) ${t_hb}s vs rustdoc per file ${t_rd}s (${t_ratio}x)"
+
+# Re-test after editing one snippet, on a copy of this book: cold first (its own empty target
+# dir: every dependency compiled), then warm, each run after a new edit to one snippet of
+# content/questions/alg-none.md (a comment line, so the snippet's text and key change).
+tbook=$work/retest-book
+rm -rf "$tbook"; mkdir -p "$tbook"
+cp -r "$repo/book.toml" "$repo/content" "$repo/snippets" "$tbook/"
+rm -rf "$tbook/snippets/bench"
+run_timed t-cold "$hb" test "$tbook"
+edit() {
+  python3 - "$tbook/content/questions/alg-none.md" "$1" <<'PY'
+import sys, re
+path, n = sys.argv[1], sys.argv[2]
+text = open(path).read()
+text = re.sub(r"\n// bench edit \d+\n", "\n", text)
+text = text.replace("```rust\n", "```rust\n// bench edit %s\n" % n, 1)
+open(path, "w").write(text)
+PY
+}
+for i in $(seq "$runs"); do
+  edit "$i"
+  run_timed t-edit "$hb" test "$tbook"
+done
+t_cold=$(col 1 "$work/t-cold.times" | median); t_edit=$(col 1 "$work/t-edit.times" | median)
+t_edit_max=$(col 1 "$work/t-edit.times" | sort -n | tail -1)
+echo "handbook test after a one-snippet edit: median ${t_edit}s (max ${t_edit_max}s); cold ${t_cold}s"
+snippet_rows() {
+  echo "| snippets of this book | median |"
+  echo "|---|---|"
+  echo "| \`handbook test\` after editing one snippet (warm: only that file's test target is rebuilt and run) | $t_edit s (max $t_edit_max s, $runs edits) |"
+  echo "| \`handbook test\` cold (fresh target directory: every dependency compiled; crates already downloaded; 1 run) | $t_cold s |"
+  echo "| \`handbook test --rerun\` (warm, every snippet run, nothing taken from the record) | $t_hb s |"
+  echo "| one \`rustdoc --test\` per question file, as \`mdbook test\` runs chapters | $t_rd s |"
+  echo "| speed-up, every snippet | ${t_ratio}x |"
+}
+if $snippets_only; then
+  echo "Measured by \`bench/compare.sh --snippets-only $runs\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(rustc --version | cut -d' ' -f2)."
+  snippet_rows
+  exit 0
+fi
 
 rows=()
 for n in 20 1000 10000; do
@@ -77,32 +145,6 @@ for n in 20 1000 10000; do
 done
 growth=$(awk -v a="$hb_t_10000" -v b="$hb_t_1000" 'BEGIN {printf "%.1f", a/b}')
 
-# `handbook test` (one merged doctest run) vs one rustdoc per question file (as mdbook test does),
-# both warm: dependencies already built.
-"$hb" test "$repo" >/dev/null 2>&1 || true
-deps=$repo/target/handbook-snippets/target/debug/deps
-externs=()
-for c in snippets jsonwebtoken serde serde_json base64; do
-  f=$(ls -t "$deps"/lib"$c"-*.rlib | head -1); externs+=(--extern "$c=$f")
-done
-per_file() {
-  for md in "$repo"/content/questions/*.md; do
-    grep -q '^```rust' "$md" || continue
-    # The markdown body only, as mdBook hands a chapter to rustdoc.
-    awk 'f>=2{print} /^---$/{f++}' "$md" > "$work/chapter.md"
-    rustdoc --test --edition 2024 "$work/chapter.md" -L "dependency=$deps" "${externs[@]}" >/dev/null 2>&1
-  done
-}
-rm -f "$work"/t-hb.times "$work"/t-rd.times
-touch "$repo/content/questions/"*.md
-for _ in $(seq "$runs"); do
-  run_timed t-hb "$hb" test "$repo"
-  /usr/bin/time -f "%e %M" -o "$work/time.tmp" bash -c "$(declare -f per_file); repo='$repo' work='$work' deps='$deps' externs=(${externs[*]@Q}); per_file" && cat "$work/time.tmp" >> "$work/t-rd.times"
-done
-t_hb=$(col 1 "$work/t-hb.times" | median); t_rd=$(col 1 "$work/t-rd.times" | median)
-t_ratio=$(awk -v a="$t_rd" -v b="$t_hb" 'BEGIN {printf "%.1f", a/b}')
-echo "handbook test ${t_hb}s vs rustdoc per file ${t_rd}s (${t_ratio}x)"
-
 # serve: from saving one file to the new version being served, at 1,000 questions.
 serve_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" body)
 serve_summary_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" summary)
@@ -130,11 +172,7 @@ echo "$serve_load"
   echo
   echo "Growth, handbook, 1,000 -> 10,000 questions: ${growth}x the time; output ${hb_kbq_1000} -> ${hb_kbq_10000} KB per question."
   echo
-  echo "| snippets of this book (warm dependencies) | median |"
-  echo "|---|---|"
-  echo "| \`handbook test\` (one merged edition-2024 doctest crate) | $t_hb s |"
-  echo "| one \`rustdoc --test\` per question file, as \`mdbook test\` runs chapters | $t_rd s |"
-  echo "| speed-up | ${t_ratio}x |"
+  snippet_rows
   echo
   echo "| serve, 1,000 questions | median |"
   echo "|---|---|"

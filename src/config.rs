@@ -150,6 +150,21 @@ pub struct TestConfig {
     /// Cargo dependency specifications, copied into the generated crate's manifest.
     #[serde(default)]
     pub dependencies: BTreeMap<String, toml::Value>,
+    /// Other dependency sets the same snippets are run against (`handbook test --variant`),
+    /// e.g. another crypto backend; differences are reported, the pages show the pinned run.
+    #[serde(default)]
+    pub variants: BTreeMap<String, VariantConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VariantConfig {
+    /// What the variant is, for reports.
+    #[serde(default)]
+    pub description: String,
+    /// Replaces the specification of each dependency it names; the others are kept.
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, toml::Value>,
 }
 
 impl Default for TestConfig {
@@ -160,6 +175,7 @@ impl Default for TestConfig {
             library: None,
             label: None,
             dependencies: BTreeMap::new(),
+            variants: BTreeMap::new(),
         }
     }
 }

@@ -110,6 +110,8 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
     match content::load(root) {
         Ok((book, mut diags)) => {
             diags.extend(lint::lint(&book));
+            // What `test` would hit in book.toml's [test] section.
+            diags.extend(snippets::check_config(&book));
             if let Err(e) = render(&book) {
                 diags.push(Diagnostic::error("themes", e.to_string()));
             }

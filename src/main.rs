@@ -29,6 +29,9 @@ enum Command {
         /// Output directory (default: build.build-dir from book.toml, relative to the book)
         #[arg(short, long)]
         dest_dir: Option<PathBuf>,
+        /// Run `handbook test` first, so the pages show this run's outcomes
+        #[arg(long)]
+        test: bool,
     },
     /// Validate and lint the book; writes nothing
     Check {
@@ -41,10 +44,25 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
-    /// Compile and run every Rust snippet of the book
+    /// Compile and run the book's Rust snippets, and record their outcomes for `build`
     Test {
-        #[arg(default_value = ".")]
-        book_dir: PathBuf,
+        /// The book's directory (default: the current one) and/or content files: only their
+        /// snippets are tested
+        paths: Vec<PathBuf>,
+        /// Also run against the newest releases book.toml allows (without touching the pinned
+        /// lock) and report every snippet whose outcome differs
+        #[arg(long)]
+        latest: bool,
+        /// Also run against a dependency variant declared as [test.variants.NAME] in
+        /// book.toml and report differences (repeatable)
+        #[arg(long = "variant", value_name = "NAME")]
+        variants: Vec<String>,
+        /// Every variant book.toml declares
+        #[arg(long)]
+        all_variants: bool,
+        /// Run every snippet, also those whose file passed before in exactly its current form
+        #[arg(long)]
+        rerun: bool,
     },
     /// Serve the book on 127.0.0.1, rebuilding and reloading on every change
     Serve {
@@ -174,7 +192,19 @@ fn unchanged_note(book_dir: &Path, dest_dir: Option<&Path>) -> String {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { book_dir, dest_dir } => {
+        Command::Build {
+            book_dir,
+            dest_dir,
+            test: run_test,
+        } => {
+            let tested = if run_test {
+                Some(test(TestArgs {
+                    paths: vec![book_dir.clone()],
+                    ..TestArgs::default()
+                })?)
+            } else {
+                None
+            };
             let started = std::time::Instant::now();
             match handbook::build(&book_dir, dest_dir.as_deref()) {
                 Ok(mut built) => {
@@ -189,7 +219,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         started.elapsed().as_millis()
                     ))?;
                     say(format_args!("open file://{}", index.display()))?;
-                    Ok(ExitCode::SUCCESS)
+                    // Built either way, so the pages show the failures; the exit code too.
+                    Ok(tested.unwrap_or(ExitCode::SUCCESS))
                 }
                 Err(handbook::Error::Invalid(mut diags)) => {
                     print_diagnostics(&mut diags);
@@ -241,7 +272,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Test { book_dir } => test(&book_dir),
+        Command::Test {
+            paths,
+            latest,
+            variants,
+            all_variants,
+            rerun,
+        } => test(TestArgs {
+            paths,
+            latest,
+            variants,
+            all_variants,
+            rerun,
+        }),
         Command::Serve {
             book_dir,
             port,
@@ -282,31 +325,46 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn test(book_dir: &Path) -> Result<ExitCode> {
-    let (book, _) = match handbook::load(book_dir) {
-        Ok(b) => b,
-        Err(handbook::Error::Invalid(mut diags)) => {
-            print_diagnostics(&mut diags);
-            return Ok(ExitCode::FAILURE);
+#[derive(Default)]
+struct TestArgs {
+    paths: Vec<PathBuf>,
+    latest: bool,
+    variants: Vec<String>,
+    all_variants: bool,
+    rerun: bool,
+}
+
+/// `handbook test [BOOK_DIR] [FILE...]`: directories name the book, files the content files to
+/// test (the book is then the nearest directory above them holding book.toml).
+fn split_paths(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
+    let files: Vec<PathBuf> = paths.iter().filter(|p| !p.is_dir()).cloned().collect();
+    if dirs.len() > 1 {
+        anyhow::bail!(
+            "name one book directory, then content files (got {} directories)",
+            dirs.len()
+        );
+    }
+    for f in &files {
+        if !f.is_file() {
+            anyhow::bail!("`{}`: no such file or directory", f.display());
         }
-        Err(e) => return Err(e.into()),
+    }
+    let book_dir = match (dirs.first(), files.first()) {
+        (Some(d), _) => (*d).clone(),
+        (None, Some(f)) => std::path::absolute(f)?
+            .ancestors()
+            .skip(1)
+            .find(|d| d.join("book.toml").is_file())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(".")),
+        (None, None) => PathBuf::from("."),
     };
-    let started = std::time::Instant::now();
-    let snippets = handbook::snippets::collect(&book);
-    eprintln!(
-        "compiling and running {} snippets (crate in {})",
-        snippets.len(),
-        handbook::snippets::crate_dir(&book).display()
-    );
-    let report = match handbook::snippets::run(&book) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            println!("0 passed, {} failed", snippets.len().max(1));
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    for r in &report.results {
+    Ok((book_dir, files))
+}
+
+fn print_failures(results: &[handbook::snippets::SnippetResult]) {
+    for r in results {
         if r.outcome != handbook::snippets::Outcome::Failed {
             continue;
         }
@@ -329,9 +387,130 @@ fn test(book_dir: &Path) -> Result<ExitCode> {
         }
         eprintln!();
     }
+}
+
+fn test(args: TestArgs) -> Result<ExitCode> {
+    use handbook::snippets::{self, Outcome, drift};
+    let (book_dir, files) = split_paths(&args.paths)?;
+    let (book, _) = match handbook::load(&book_dir) {
+        Ok(b) => b,
+        Err(handbook::Error::Invalid(mut diags)) => {
+            print_diagnostics(&mut diags);
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut against: Vec<drift::Against> = Vec::new();
+    if args.latest {
+        against.push(drift::Against::Latest);
+    }
+    let mut variants = args.variants.clone();
+    if args.all_variants {
+        variants.extend(book.config.test.variants.keys().cloned());
+    }
+    variants.dedup();
+    against.extend(variants.into_iter().map(drift::Against::Variant));
+
+    let started = std::time::Instant::now();
+    let all = snippets::collect(&book);
+    let files = (!files.is_empty()).then_some(files);
+    let count = match &files {
+        None => all.len(),
+        Some(f) => f
+            .iter()
+            .filter_map(|f| snippets::book_relative(&book, f))
+            .map(|rel| all.iter().filter(|s| s.file == rel).count())
+            .sum(),
+    };
+    eprintln!(
+        "compiling and running {count} snippets (crate in {})",
+        snippets::crate_dir(&book).display()
+    );
+    let mut setup = snippets::Setup::pinned(&book);
+    setup.reuse_passes = !args.rerun;
+    let report = match snippets::run_with(&book, &setup, files.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            println!("0 passed, {} failed", count.max(1));
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    print_failures(&report.results);
+    if report.reused > 0 {
+        eprintln!(
+            "{} of the passes are from earlier runs of exactly the same snippet, library and dependencies (their files are unchanged); --rerun runs them again",
+            report.reused
+        );
+    }
     eprintln!("finished in {:.1} s", started.elapsed().as_secs_f64());
+    let mut failed = report.count(Outcome::Failed) > 0;
+
+    let mut drifted = Vec::new();
+    for a in &against {
+        eprintln!("\n== {a}: running the same snippets");
+        let d = match drift::compare(&book, &report, a, files.as_deref()) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("error: {a}: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        if !d.description.is_empty() {
+            eprintln!("{a}: {}", d.description);
+        }
+        eprintln!("{a}: {}", d.versions);
+        if d.version_changes.is_empty() {
+            eprintln!("{a}: resolves the same versions as the pinned run");
+        } else {
+            eprintln!("{a}: packages that differ from the pinned run:");
+            for c in &d.version_changes {
+                eprintln!("  {c}");
+            }
+        }
+        for diff in &d.differences {
+            let s = &diff.snippet;
+            let word = |o: Outcome| match o {
+                Outcome::Passed => "passes",
+                Outcome::Failed => "fails",
+                Outcome::Ignored => "is ignored",
+            };
+            let line = format!(
+                "{}:{}: {} pinned, {} with {a}",
+                handbook::diagnostics::display_path(&s.file),
+                s.line,
+                word(diff.pinned),
+                word(diff.other)
+            );
+            eprintln!("drift: {line}");
+            for m in diff.message.trim_end().lines() {
+                eprintln!("    | {m}");
+            }
+            drifted.push(line);
+        }
+        eprintln!(
+            "{a}: {} of {} snippets differ",
+            d.differences.len(),
+            d.other.results.len()
+        );
+    }
+    if !against.is_empty() {
+        if drifted.is_empty() {
+            eprintln!("\nno drift: every snippet has the pinned run's outcome");
+        } else {
+            eprintln!("\n{} drifted snippet(s):", drifted.len());
+            for l in &drifted {
+                eprintln!("  {l}");
+            }
+            failed = true;
+        }
+    }
     println!("{}", report.summary());
-    Ok(if report.count(handbook::snippets::Outcome::Failed) > 0 {
+    Ok(if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

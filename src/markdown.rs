@@ -87,7 +87,14 @@ impl FenceInfo {
             return f;
         };
         let rustish = |t: &str| RUSTDOC_ATTRS.contains(&t) || t.starts_with("ignore-");
-        if *first == "rust" || rustish(first) {
+        // `rs` and `Rust` are Rust to every reader and highlighter; testing them too means no
+        // Rust fence is silently left untested.
+        let is_rust_word = |t: &str| t.eq_ignore_ascii_case("rust") || t == "rs";
+        // `compile_fail,E0308`: the error code rustdoc expects.
+        let is_error_code = |t: &str| {
+            t.len() == 5 && t.starts_with('E') && t[1..].chars().all(|c| c.is_ascii_digit())
+        };
+        if is_rust_word(first) || rustish(first) {
             f.is_rust = true;
             f.lang = Some("rust".into());
             for t in &tokens {
@@ -97,7 +104,7 @@ impl FenceInfo {
                     "no_run" => f.no_run = true,
                     "should_panic" => f.should_panic = true,
                     "compile_fail" => f.compile_fail = true,
-                    t if rustish(t) => {}
+                    t if rustish(t) || is_rust_word(t) || is_error_code(t) => {}
                     other => f.unknown.push(other.to_string()),
                 }
             }
@@ -190,6 +197,8 @@ pub struct HeadingMarkup<'a> {
 /// A code block, for the theme's code markup.
 pub struct CodeBlockMarkup<'a> {
     pub fence: &'a FenceInfo,
+    /// The info string as written (with the code, what the verification record is keyed by).
+    pub info: &'a str,
     /// The code as written (hidden lines included).
     pub code: &'a str,
     /// The lines highlighted and escaped (safe HTML); hidden lines wrapped.
@@ -435,6 +444,7 @@ fn code_block_html(info: &str, code: &str, ctx: &Context) -> String {
     };
     (ctx.code_block)(&CodeBlockMarkup {
         fence: &fence,
+        info,
         code,
         code_html: &code_html,
         has_hidden: lines.iter().any(|(h, _)| *h),

@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "page.html",
     "level.html",
     "question.html",
+    "article.html",
     "sheet-level.html",
     "sheet-interview.html",
     "search.html",

@@ -5,6 +5,8 @@
 //! - `guide.md`: how to use the bank (`title`);
 //! - `levels/level-N.md`: one per level (`level`, `title`, `probes`, `red_flag`, `red_flag_short`);
 //! - `questions/<id>.md`: one per question (see [`QuestionMeta`]);
+//! - `articles/<id>.md`: long-form pages that go deeper than the questions (`title`,
+//!   `description`; see [`Article`]), read after the levels;
 //! - any other file is an asset, published at the same path in the output, except dot-files,
 //!   dot-directories and editor backups ([`is_ignored_name`]), which are never read; an asset
 //!   at a path the site generates (`index.html`, `questions/<id>.html`, `assets/style.css`,
@@ -42,6 +44,8 @@ pub struct Book {
     pub levels: Vec<Level>,
     /// Sorted by level, then order.
     pub questions: Vec<Question>,
+    /// Sorted by id (the file name).
+    pub articles: Vec<Article>,
     /// Non-markdown files under `content/`, relative to it, sorted: published as they are.
     pub assets: Vec<PathBuf>,
     /// Markdown files of the book (relative to `content/`, `/`-separated) that exist but could
@@ -115,6 +119,26 @@ pub struct Level {
     pub origin: Origin,
     /// The file's full text, for diagnostics.
     pub text: String,
+}
+
+/// A long-form page under `content/articles/`: a deep dive that the questions link to.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The file name without `.md`: kebab-case, used in the URL.
+    pub id: String,
+    pub meta: ArticleMeta,
+    pub body: String,
+    /// The file's full text, for diagnostics.
+    pub text: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleMeta {
+    pub title: String,
+    /// One or two sentences: what the article covers (shown under its title and in lists).
+    pub description: String,
 }
 
 /// A question's front matter: the schema contributors fill in.
@@ -215,6 +239,7 @@ pub fn load(root: &Path) -> Loaded {
     let mut guide = None;
     let mut levels = Vec::new();
     let mut questions = Vec::new();
+    let mut articles = Vec::new();
     let mut assets = Vec::new();
     let mut unloaded = BTreeSet::new();
     for rel in files {
@@ -233,10 +258,12 @@ pub fn load(root: &Path) -> Loaded {
             Kind::Level
         } else if slash.starts_with("questions/") && !slash[10..].contains('/') {
             Kind::Question
+        } else if slash.starts_with("articles/") && !slash[9..].contains('/') {
+            Kind::Article
         } else {
             diags.push(
                 Diagnostic::warning(&file, "this markdown file is not part of the book (orphan)").help(
-                    "questions go in content/questions/<id>.md and levels in content/levels/level-N.md; move or delete it",
+                    "questions go in content/questions/<id>.md, levels in content/levels/level-N.md and articles in content/articles/<id>.md; move or delete it",
                 ),
             );
             continue;
@@ -307,6 +334,22 @@ pub fn load(root: &Path) -> Loaded {
                 }
                 Err(d) => diags.push(d),
             },
+            Kind::Article => match front_matter::parse::<ArticleMeta>(&file, &text, &split) {
+                Ok(meta) => {
+                    unloaded.remove(&slash);
+                    articles.push(Article {
+                        id: rel
+                            .file_stem()
+                            .map(|s| s.to_string_lossy().to_string())
+                            .unwrap_or_default(),
+                        meta,
+                        body: split.body.to_string(),
+                        text,
+                        origin,
+                    })
+                }
+                Err(d) => diags.push(d),
+            },
         }
     }
     for (name, present) in [("index.md", index.is_some()), ("guide.md", guide.is_some())] {
@@ -330,6 +373,7 @@ pub fn load(root: &Path) -> Loaded {
         guide,
         levels: Vec::new(),
         questions,
+        articles,
         assets,
         unloaded,
         by_id: Default::default(),
@@ -337,6 +381,7 @@ pub fn load(root: &Path) -> Loaded {
     validate::levels(&mut book, levels, &mut diags);
     validate::questions(&mut book, &mut diags);
     validate::ratings(&book, &mut diags);
+    validate::articles(&book, &mut diags);
     book.index_questions();
     validate::links(&book, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
@@ -351,6 +396,7 @@ enum Kind {
     Guide,
     Level,
     Question,
+    Article,
 }
 
 /// Files under `content/`, relative to it, sorted. Symlinks are followed only when they stay
@@ -516,10 +562,16 @@ impl Book {
                     .find(|q| q.origin.file == file)
                     .map(|q| q.text.as_str())
             })
+            .or_else(|| {
+                self.articles
+                    .iter()
+                    .find(|a| a.origin.file == file)
+                    .map(|a| a.text.as_str())
+            })
             .unwrap_or("")
     }
 
-    /// Every markdown body with its origin, in reading order.
+    /// Every markdown body with its origin, in reading order (articles after the levels).
     pub fn bodies(&self) -> Vec<(&str, &Origin)> {
         let mut out = vec![
             (self.index.body.as_str(), &self.index.origin),
@@ -531,6 +583,7 @@ impl Book {
                 out.push((q.body(), &q.origin));
             }
         }
+        out.extend(self.articles.iter().map(|a| (a.body.as_str(), &a.origin)));
         out
     }
 }

@@ -367,6 +367,34 @@ pub fn questions(book: &mut Book, diags: &mut Vec<Diagnostic>) {
     });
 }
 
+/// Articles: the file name is the id, so it must be kebab-case (it becomes the URL), and the
+/// title and description must say something (they are shown in the sidebar and on the front page).
+pub fn articles(book: &Book, diags: &mut Vec<Diagnostic>) {
+    for a in &book.articles {
+        let file = a.origin.file.as_path();
+        let text = a.text.as_str();
+        if !is_kebab(&a.id) {
+            diags.push(
+                Diagnostic::error(file, format!("the article file name `{}.md` is not kebab-case", a.id))
+                    .help("rename it with lowercase letters, digits and single hyphens, e.g. `content/articles/production-scale.md`: the name becomes the page's URL"),
+            );
+        }
+        for (key, value) in [
+            ("title", &a.meta.title),
+            ("description", &a.meta.description),
+        ] {
+            if value.trim().is_empty() {
+                let (l, c) = line_of(text, &format!("{key}:"), 2);
+                diags.push(
+                    Diagnostic::error(file, format!("the article's `{key}` is empty"))
+                        .at(text, l, c)
+                        .help("an article needs a title and a one- or two-sentence description: both are shown in the sidebar and on the front page"),
+                );
+            }
+        }
+    }
+}
+
 /// Relative links to `.md` files and assets must resolve to something the book publishes, and
 /// no file of `content/` may be published where the site writes a generated file.
 pub fn links(book: &Book, diags: &mut Vec<Diagnostic>) {
@@ -442,6 +470,11 @@ fn describe(book: &Book, site: &Site, route: Route) -> String {
             "the page of question `{}` (from {})",
             book.questions[i].meta.id,
             book.questions[i].origin.file.display()
+        ),
+        Route::Article(i) => format!(
+            "the article `{}` (from {})",
+            book.articles[i].id,
+            book.articles[i].origin.file.display()
         ),
         Route::SearchIndex => "the search index".into(),
         Route::QuestionsJson => "the bank's JSON export".into(),

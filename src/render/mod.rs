@@ -89,6 +89,8 @@ struct Renderer<'a> {
     shared: Shared<'a>,
     theme_assets: Vec<(&'static str, Vec<u8>)>,
     label: String,
+    /// What the verification record says about each snippet.
+    verification: crate::snippets::Verification,
     /// The interface words, in the book's language.
     words: crate::theme::Words,
     /// The words the theme's scripts use (keys `script_*`), as JSON for a data attribute.
@@ -114,6 +116,15 @@ struct CodeView<'a> {
     compile_fail: bool,
     has_hidden: bool,
     label: &'a str,
+    /// `pass`, `fail` or `unknown`: what the verification record shows for exactly this
+    /// snippet (text, library and dependencies); `ignore` fences are `unknown`.
+    verified: &'static str,
+    /// For `pass` and `fail`: the run's date (UTC, `YYYY-MM-DD`).
+    verified_date: String,
+    /// For `pass`: the direct dependencies as resolved in that run.
+    verified_versions: String,
+    /// For `fail`: rustc's or the test's message, located in the markdown.
+    failure: String,
 }
 
 impl<'a> Renderer<'a> {
@@ -128,6 +139,7 @@ impl<'a> Renderer<'a> {
             shared: Shared::new(book, site),
             theme_assets: theme.static_files().map_err(RenderError::Theme)?,
             label: book.config.test.label(),
+            verification: crate::snippets::Verification::load(book),
             words: words.clone(),
             script_words: serde_json::to_string(
                 &words
@@ -175,6 +187,10 @@ impl<'a> Renderer<'a> {
                     ctx.insert("content", &html);
                     ctx.insert("headings", &headings);
                     ctx.insert("levels_with_questions", &levels);
+                    // How many executed snippets the verification record shows as passing in
+                    // their current form (`verified`, `failed`, `unknown`, `total`). Counted
+                    // for this page only: it reads every answer's fences.
+                    ctx.insert("verification", &self.verification.counts(book));
                 })
             }
             Route::Guide => {
@@ -293,6 +309,16 @@ impl<'a> Renderer<'a> {
                     ctx.insert("headings", &headings);
                 })
             }
+            Route::Article(i) => {
+                let a = &book.articles[i];
+                let (html, headings) = self.markdown(&a.body, &a.origin, path)?;
+                let nav = &self.shared.site.articles[i];
+                self.render_page("article.html", route, path, &a.meta.title, |ctx| {
+                    ctx.insert("article", nav);
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                })
+            }
             Route::SearchIndex
             | Route::QuestionsJson
             | Route::ThemeAsset(_)
@@ -351,6 +377,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Route::Question(i) => self.site.title(i).text.clone(),
+            Route::Article(i) => self.book.articles[i].meta.title.clone(),
             _ => String::new(),
         };
         Link {
@@ -396,8 +423,24 @@ impl<'a> Renderer<'a> {
             partial("partials/heading.html", &ctx)
         };
         let code_block = |c: &CodeBlockMarkup| {
+            use crate::snippets::Mark;
             let f = c.fence;
+            let mark = if f.is_rust && !f.ignore {
+                self.verification.mark(c.info, c.code)
+            } else {
+                Mark::Unknown
+            };
+            let verified = mark.state();
+            let (verified_date, verified_versions, failure) = match mark {
+                Mark::Pass { versions, date } => (date, versions, String::new()),
+                Mark::Fail { message, date } => (date, String::new(), message),
+                Mark::Unknown => Default::default(),
+            };
             let view = CodeView {
+                verified,
+                verified_date,
+                verified_versions,
+                failure,
                 lang: f.lang.as_deref().unwrap_or(""),
                 code_html: c.code_html,
                 rust: f.is_rust,

@@ -466,7 +466,9 @@ await test('screens: light and dark themes, phone width, hidden snippet lines to
 });
 
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const axePages = ['index.html', bank.questions[0].url, 'levels/level-1.html', 'scorecard.html', 'sheets/level-1.html', 'sheets/anchors-level-1.html', 'search.html', 'guide.html', 'calibrate.html', 'drill.html'];
+const articlesDir = join(bookDir, 'articles');
+const articlePages = existsSync(articlesDir) ? readdirSync(articlesDir).filter((f) => f.endsWith('.html')).map((f) => 'articles/' + f) : [];
+const axePages = ['index.html', bank.questions[0].url, 'levels/level-1.html', 'scorecard.html', 'sheets/level-1.html', 'sheets/anchors-level-1.html', 'search.html', 'guide.html', 'calibrate.html', 'drill.html', ...articlePages];
 const axeSummary = {};
 for (const scheme of ['light', 'dark']) {
   await test(`axe-core (${scheme}): no serious or critical violations`, async (page) => {

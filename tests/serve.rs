@@ -276,6 +276,41 @@ fn live_reload_of_one_answer_equals_a_full_build() {
     );
 }
 
+/// The live site equals a full build, file by file.
+fn assert_live_equals_full(live: &handbook::serve::Live, root: &std::path::Path, after: &str) {
+    let full = handbook::serve::rebuild(root).unwrap();
+    assert_eq!(live.files().len(), full.len(), "after {after}");
+    for (path, bytes) in &full {
+        let live = live.files().get(path).map(|b| String::from_utf8_lossy(b));
+        assert_eq!(
+            live.as_deref(),
+            Some(&*String::from_utf8_lossy(bytes)),
+            "{path} differs from a full build after {after}"
+        );
+    }
+}
+
+#[test]
+fn live_reload_of_an_added_snippet_equals_a_full_build() {
+    // The front page counts the book's snippets: an answer that gains or loses one changes it.
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    let q = root.join("content/questions/first-question.md");
+    let before = read(&q);
+    std::fs::write(
+        &q,
+        format!("{before}\n```rust\nassert_eq!(1 + 1, 2);\n```\n"),
+    )
+    .unwrap();
+    live.update(&root, std::slice::from_ref(&q)).unwrap();
+    assert_live_equals_full(&live, &root, "adding a snippet");
+    std::fs::write(&q, &before).unwrap();
+    live.update(&root, std::slice::from_ref(&q)).unwrap();
+    assert_live_equals_full(&live, &root, "removing it again");
+}
+
 #[test]
 fn live_reload_with_overridden_templates_equals_a_full_build() {
     // The default sheet does not show `summary`; an override that does must still see edits.

@@ -99,11 +99,21 @@ impl Live {
             }
             let rel = path.strip_prefix(root).ok()?;
             let book = self.book.as_mut()?;
+            let fences_before = book
+                .questions
+                .iter()
+                .find(|q| q.origin.file == rel)
+                .map(|q| rust_fences(q.body()));
             let refreshed = book.refresh_question(rel)?;
             let i = book
                 .questions
                 .iter()
                 .position(|q| q.meta.id == refreshed.id)?;
+            // The front page counts the book's snippets and how many are verified in their
+            // current form: a changed Rust fence can change those numbers.
+            if fences_before != Some(rust_fences(book.questions[i].body())) {
+                paths.insert(crate::site::Route::Index);
+            }
             let site = crate::site::Site::new(book, &theme.asset_names());
             match &refreshed.previous {
                 None => {
@@ -142,4 +152,13 @@ impl Live {
             .or_else(|_| theme.words(&Default::default()))
             .unwrap_or_default()
     }
+}
+
+/// The Rust fences of a body as the verification record keys them (info string and code).
+fn rust_fences(body: &str) -> Vec<(String, String)> {
+    crate::markdown::code_blocks(body)
+        .into_iter()
+        .filter(|b| b.info.is_rust)
+        .map(|b| (b.raw_info, b.code))
+        .collect()
 }

@@ -24,7 +24,13 @@ impl Drop for Server {
 
 fn start(book: &std::path::Path) -> Server {
     start_with(
-        Command::new(env!("CARGO_BIN_EXE_handbook")).args(["serve", ".", "--port", "0"]),
+        Command::new(env!("CARGO_BIN_EXE_handbook")).args([
+            "serve",
+            ".",
+            "--port",
+            "0",
+            "--no-test",
+        ]),
         book,
     )
 }
@@ -621,4 +627,46 @@ fn open_launches_the_browser_on_the_bound_address() {
         status.starts_with("HTTP/1.") && status.ends_with(" 200"),
         "opened before the server answered: `{status}`"
     );
+}
+
+#[test]
+fn saving_an_answer_runs_its_snippets_again_and_the_marks_follow() {
+    let book = good_book();
+    let server = start_with(
+        Command::new(env!("CARGO_BIN_EXE_handbook")).args(["serve", ".", "--port", "0"]),
+        book.path(),
+    );
+    let port = server.port;
+    let page = "/questions/first-question.html";
+    assert!(get(port, page).1.contains("data-verified=\"unknown\""));
+    let q = book.path().join("content/questions/first-question.md");
+    let good = read(&q);
+    // A false snippet: its mark turns to a failure, with the failure's words on the page.
+    std::fs::write(&q, good.replace("assert_eq!(x, 42);", "assert_eq!(x, 43);")).unwrap();
+    let failed =
+        |body: &str| body.contains("data-verified=\"fail\"") && body.contains("snippet-failure");
+    let shown = wait_long(|| failed(&get(port, page).1));
+    assert!(shown, "the failure was not shown:\n{}", get(port, page).1);
+    assert!(
+        get(port, page).1.contains("43"),
+        "the failure's message names the values"
+    );
+    // Fixed: both snippets of the page pass (the second is `should_panic`).
+    std::fs::write(&q, &good).unwrap();
+    let passes = |body: &str| body.matches("data-verified=\"pass\"").count();
+    let shown = wait_long(|| passes(&get(port, page).1) == 2);
+    assert!(shown, "the pass was not shown:\n{}", get(port, page).1);
+    assert!(!get(port, page).1.contains("data-verified=\"fail\""));
+}
+
+/// Like `wait_for`, with time for cargo to build the snippets' crate.
+fn wait_long(mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(240) {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    false
 }

@@ -131,6 +131,11 @@ impl Live {
 }
 
 impl Live {
+    /// The last good book.
+    pub fn book(&self) -> Option<&crate::content::Book> {
+        self.book.as_ref()
+    }
+
     /// The theme of the last good book; the default theme when no build has succeeded yet.
     pub fn theme(&self, root: &Path) -> crate::theme::Theme {
         self.book

@@ -8,6 +8,7 @@
 
 mod http;
 mod live;
+mod verify;
 
 pub use http::{Chrome, Site, resolve};
 pub use live::{Live, rebuild};
@@ -16,6 +17,7 @@ use crate::theme::{Theme, Words};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc::{RecvTimeoutError, Sender};
 use std::time::Duration;
 
 /// The directories of a book that serve watches (recursively), besides `book.toml`.
@@ -44,17 +46,30 @@ pub fn is_source(root: &Path, dest: &Path, path: &Path) -> bool {
     rel == Path::new(crate::config::FILE_NAME) || SOURCE_DIRS.iter().any(|d| rel.starts_with(d))
 }
 
-/// Renders serve's chrome for `version` from `theme`, with `error` in the banner. A theme whose
-/// serve files are broken falls back to the built-in ones and says so in the banner.
-pub fn chrome(theme: &Theme, words: &Words, version: u64, error: Option<&str>) -> Chrome {
-    match chrome_from(words, version, error, |name| theme.serve_file(name)) {
+/// What serve tells the reader besides the page: the last rebuild's error, and the snippets
+/// running again after a save.
+#[derive(Debug, Default, Clone)]
+pub struct Status {
+    /// The last rebuild's error, while the last good build is shown.
+    pub error: Option<String>,
+    /// Files whose snippets are running (book-relative).
+    pub verifying: Vec<String>,
+    /// Why the snippets could not be run, after the last attempt.
+    pub verify_problem: Option<String>,
+}
+
+/// Renders serve's chrome for `version` from `theme` with `status`. A theme whose serve files
+/// are broken falls back to the built-in ones and says so in the banner.
+pub fn chrome(theme: &Theme, words: &Words, version: u64, status: &Status) -> Chrome {
+    match chrome_from(words, version, status, |name| theme.serve_file(name)) {
         Ok(c) => c,
         Err(problem) => {
-            let error = match error {
+            let mut status = status.clone();
+            status.error = Some(match &status.error {
                 Some(e) => format!("{problem}\n\n{e}"),
                 None => problem,
-            };
-            chrome_from(words, version, Some(&error), |name| {
+            });
+            chrome_from(words, version, &status, |name| {
                 Theme::default_serve_file(name)
                     .map(str::to_string)
                     .ok_or_else(|| format!("no built-in serve file `{name}`"))
@@ -67,7 +82,7 @@ pub fn chrome(theme: &Theme, words: &Words, version: u64, error: Option<&str>) -
 fn chrome_from(
     words: &Words,
     version: u64,
-    error: Option<&str>,
+    status: &Status,
     file: impl Fn(&str) -> Result<String, String>,
 ) -> Result<Chrome, String> {
     const INJECT: &str = "serve/inject.html";
@@ -76,7 +91,9 @@ fn chrome_from(
         .map_err(|e| format!("the theme's {INJECT} has a template error:\n{e}"))?;
     let mut context = tera::Context::new();
     context.insert("version", &version);
-    context.insert("error", &error);
+    context.insert("error", &status.error);
+    context.insert("verifying", &status.verifying);
+    context.insert("verify_problem", &status.verify_problem);
     context.insert("words", words);
     let inject = tera
         .render(INJECT, &context)
@@ -100,7 +117,7 @@ struct Sources {
 }
 
 impl Sources {
-    fn new(root: &Path, tx: std::sync::mpsc::Sender<PathBuf>) -> notify::Result<Sources> {
+    fn new(root: &Path, tx: Sender<Event>) -> notify::Result<Sources> {
         use notify::Watcher as _;
         let mut watcher =
             notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
@@ -110,7 +127,7 @@ impl Sources {
                     && !matches!(ev.kind, notify::EventKind::Access(_))
                 {
                     for p in ev.paths {
-                        let _ = tx.send(p);
+                        let _ = tx.send(Event::Changed(p));
                     }
                 }
             })?;
@@ -143,12 +160,30 @@ impl Sources {
     }
 }
 
-/// Serves the book until the process ends, opening it in the browser when `open` is set, once
-/// the server is bound. `on_event` receives progress lines to print.
+/// What the rebuilder hears about.
+pub enum Event {
+    /// A file under the book root changed (maybe not a source).
+    Changed(PathBuf),
+    /// The verifier started running these files' snippets.
+    Verifying(Vec<PathBuf>),
+    /// It finished: the report's summary, or why it could not run.
+    Verified(Vec<PathBuf>, Result<String, String>),
+}
+
+/// How `serve` runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Open the book in the browser once the server is bound.
+    pub open: bool,
+    /// Run an answer's snippets again when it is saved, and show the outcome in its marks.
+    pub verify: bool,
+}
+
+/// Serves the book until the process ends. `on_event` receives progress lines to print.
 pub fn serve(
     root: &Path,
     addr: SocketAddr,
-    open: bool,
+    options: Options,
     on_event: &(dyn Fn(&str) + Sync),
 ) -> anyhow::Result<()> {
     let root = crate::output::absolute(root);
@@ -156,22 +191,23 @@ pub fn serve(
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
 
-    let site = Arc::new(Site::default());
-    let mut live = Live::default();
-    let first = live.full(&root);
-    let theme = live.theme(&root);
-    let words = live.words(&theme);
-    match first {
-        Ok(()) => site.publish(Some(live.files()), |v| chrome(&theme, &words, v, None)),
-        Err(e) => {
-            on_event(&e);
-            site.publish(None, |v| chrome(&theme, &words, v, Some(&e)));
-        }
-    }
-    let dest = crate::load(&root)
-        .map(|(b, _)| crate::destination(&b, None))
-        .unwrap_or_else(|_| root.join("book"));
-    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+    let (tx, rx) = std::sync::mpsc::channel::<Event>();
+    let mut rebuilder = Rebuilder {
+        dest: crate::load(&root)
+            .map(|(b, _)| crate::destination(&b, None))
+            .unwrap_or_else(|_| root.join("book")),
+        root: root.clone(),
+        live: Live::default(),
+        site: Arc::new(Site::default()),
+        status: Status::default(),
+        verifier: if options.verify {
+            Some(verify::spawn(tx.clone())?)
+        } else {
+            None
+        },
+        on_event,
+    };
+    rebuilder.full();
     let mut sources = Sources::new(&root, tx)?;
 
     let url = format!("http://{local}/");
@@ -179,7 +215,7 @@ pub fn serve(
         "serving {} on {url} (Ctrl-C to stop)",
         root.display()
     ));
-    if open {
+    if options.open {
         // The listener is bound: the browser's first request waits in its queue.
         if let Err(e) = opener::open_browser(&url) {
             on_event(&format!("could not open a browser ({e}); open {url}"));
@@ -187,50 +223,38 @@ pub fn serve(
     }
 
     std::thread::scope(|s| {
-        let site_for_http = site.clone();
+        let site = rebuilder.site.clone();
         // A thread that cannot be made is an error, not a panic.
         let http = std::thread::Builder::new()
             .name("handbook-http".into())
             .spawn_scoped(s, move || {
-                http::run(listener, site_for_http, &|problem| on_event(problem))
+                http::run(listener, site, &|problem| on_event(problem))
             })?;
-        // The rebuilder: coalesce bursts of events (editors write several files per save).
         loop {
             let first = match rx.recv_timeout(Duration::from_millis(500)) {
-                Ok(p) => p,
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) if !http.is_finished() => continue,
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) if !http.is_finished() => continue,
                 Err(_) => break,
             };
             let mut changed = Vec::new();
-            let consider = |p: PathBuf, changed: &mut Vec<PathBuf>| {
-                if is_source(&root, &dest, &p) && !changed.contains(&p) {
-                    changed.push(p);
+            let mut consider = |event: Event, changed: &mut Vec<PathBuf>| match event {
+                Event::Changed(p) => {
+                    if is_source(&root, &rebuilder.dest, &p) && !changed.contains(&p) {
+                        changed.push(p);
+                    }
                 }
+                Event::Verifying(files) => rebuilder.verifying(&files),
+                Event::Verified(files, result) => rebuilder.verified(&files, result),
             };
             consider(first, &mut changed);
-            // Wait for a quiet moment: a save is often several events (truncate, write, rename).
-            while let Ok(p) = rx.recv_timeout(Duration::from_millis(20)) {
-                consider(p, &mut changed);
+            // Coalesce bursts: a save is often several events (truncate, write, rename), and
+            // editors write several files per save. Wait for a quiet moment.
+            while let Ok(event) = rx.recv_timeout(Duration::from_millis(20)) {
+                consider(event, &mut changed);
             }
-            if changed.is_empty() {
-                continue;
-            }
-            sources.add_new(&root);
-            let started = std::time::Instant::now();
-            let result = live.update(&root, &changed);
-            let theme = live.theme(&root);
-            let words = live.words(&theme);
-            match result {
-                Ok(()) => {
-                    site.publish(Some(live.files()), |v| chrome(&theme, &words, v, None));
-                    on_event(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
-                }
-                Err(e) => {
-                    on_event(&format!(
-                        "rebuild failed; still serving the last good build\n{e}"
-                    ));
-                    site.publish(None, |v| chrome(&theme, &words, v, Some(&e)));
-                }
+            if !changed.is_empty() {
+                sources.add_new(&root);
+                rebuilder.changed(&changed);
             }
         }
         match http.join() {
@@ -238,6 +262,97 @@ pub fn serve(
             Err(_) => anyhow::bail!("the HTTP server stopped unexpectedly"),
         }
     })
+}
+
+/// Keeps the served site in step with the sources and the verifier.
+struct Rebuilder<'a> {
+    root: PathBuf,
+    dest: PathBuf,
+    live: Live,
+    site: Arc<Site>,
+    status: Status,
+    verifier: Option<Sender<verify::Request>>,
+    on_event: &'a (dyn Fn(&str) + Sync),
+}
+
+impl Rebuilder<'_> {
+    /// Publishes a new version: the live files when the last rebuild succeeded, and the chrome
+    /// for the current status.
+    fn publish(&self) {
+        let theme = self.live.theme(&self.root);
+        let words = self.live.words(&theme);
+        let files = self.status.error.is_none().then(|| self.live.files());
+        self.site
+            .publish(files, |v| chrome(&theme, &words, v, &self.status));
+    }
+
+    fn outcome(&mut self, result: Result<(), String>) {
+        match result {
+            Ok(()) => self.status.error = None,
+            Err(e) => {
+                (self.on_event)(&format!(
+                    "rebuild failed; still serving the last good build\n{e}"
+                ));
+                self.status.error = Some(e);
+            }
+        }
+        self.publish();
+    }
+
+    fn full(&mut self) {
+        let result = self.live.full(&self.root);
+        self.outcome(result);
+    }
+
+    fn changed(&mut self, changed: &[PathBuf]) {
+        let started = std::time::Instant::now();
+        let result = self.live.update(&self.root, changed);
+        let ok = result.is_ok();
+        self.outcome(result);
+        if !ok {
+            return;
+        }
+        (self.on_event)(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
+        let content = self.root.join(crate::content::CONTENT_DIR);
+        let answers: Vec<PathBuf> = changed
+            .iter()
+            .filter(|p| p.starts_with(&content) && p.extension().is_some_and(|e| e == "md"))
+            .cloned()
+            .collect();
+        if let (Some(verifier), Some(book), false) =
+            (&self.verifier, self.live.book(), answers.is_empty())
+        {
+            let _ = verifier.send(verify::Request {
+                book: book.clone(),
+                files: answers,
+            });
+        }
+    }
+
+    fn verifying(&mut self, files: &[PathBuf]) {
+        self.status.verifying = files.iter().map(|f| f.display().to_string()).collect();
+        self.publish();
+    }
+
+    fn verified(&mut self, files: &[PathBuf], result: Result<String, String>) {
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        self.status.verifying.clear();
+        match result {
+            Ok(summary) => {
+                (self.on_event)(&format!("snippets of {}: {summary}", names.join(", ")));
+                self.status.verify_problem = None;
+            }
+            Err(e) => {
+                (self.on_event)(&format!(
+                    "could not run the snippets of {}: {e}",
+                    names.join(", ")
+                ));
+                self.status.verify_problem = Some(e);
+            }
+        }
+        // The record changed: render again so every mark and count shows it.
+        self.full();
+    }
 }
 
 #[cfg(test)]
@@ -249,11 +364,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let theme = Theme::new(dir.path(), "default").unwrap();
         let words = theme.words(&Default::default()).unwrap();
+        let failed = |e: &str| Status {
+            error: Some(e.to_string()),
+            ..Status::default()
+        };
         let c = chrome(
             &theme,
             &words,
             7,
-            Some("bad <img src=x onerror=alert(1)> & \"quoted\""),
+            &failed("bad <img src=x onerror=alert(1)> & \"quoted\""),
         );
         let inject = String::from_utf8_lossy(&c.inject);
         assert!(inject.contains("data-version=\"7\""), "{inject}");
@@ -263,7 +382,7 @@ mod tests {
             "{inject}"
         );
         assert!(!inject.contains("<img"), "{inject}");
-        let clean = chrome(&theme, &words, 8, None);
+        let clean = chrome(&theme, &words, 8, &Status::default());
         let clean = String::from_utf8_lossy(&clean.inject);
         assert!(!clean.contains("rebuild failed") && clean.contains("data-version=\"8\""));
         assert!(c.files.contains_key("livereload.js") && c.files.contains_key("serve.css"));
@@ -273,12 +392,43 @@ mod tests {
             "La dernière reconstruction a échoué.".to_string(),
         )];
         let words = theme.words(&translated.into_iter().collect()).unwrap();
-        let c = chrome(&theme, &words, 9, Some("boom"));
+        let c = chrome(&theme, &words, 9, &failed("boom"));
         let inject = String::from_utf8_lossy(&c.inject);
         assert!(
             inject.contains("La dernière reconstruction a échoué."),
             "{inject}"
         );
+    }
+
+    #[test]
+    fn the_chrome_says_which_snippets_run_and_why_they_could_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = Theme::new(dir.path(), "default").unwrap();
+        let words = theme.words(&Default::default()).unwrap();
+        let running = Status {
+            verifying: vec!["content/questions/a.md".into(), "content/b.md".into()],
+            ..Status::default()
+        };
+        let c = chrome(&theme, &words, 1, &running);
+        let inject = String::from_utf8_lossy(&c.inject);
+        assert!(
+            inject.contains("Running the snippets of content/questions/a.md, content/b.md again"),
+            "{inject}"
+        );
+        assert!(!inject.contains("rebuild failed"), "{inject}");
+        let problem = Status {
+            verify_problem: Some("cargo <missing>".into()),
+            ..Status::default()
+        };
+        let c = chrome(&theme, &words, 2, &problem);
+        let inject = String::from_utf8_lossy(&c.inject);
+        assert!(
+            inject.contains("The snippets could not be run:")
+                && inject.contains("cargo &lt;missing&gt;"),
+            "{inject}"
+        );
+        let idle = chrome(&theme, &words, 3, &Status::default());
+        assert!(!String::from_utf8_lossy(&idle.inject).contains("serve.css"));
     }
 
     #[test]
@@ -294,12 +444,12 @@ mod tests {
         let theme = Theme::new(dir.path(), "default").unwrap();
         let words = theme.words(&Default::default()).unwrap();
         assert_eq!(
-            &chrome(&theme, &words, 3, None).inject[..],
+            &chrome(&theme, &words, 3, &Status::default()).inject[..],
             b"<i data-v=\"3\"></i>"
         );
 
         std::fs::write(serve.join("inject.html"), "{% if %}").unwrap();
-        let c = chrome(&theme, &words, 4, None);
+        let c = chrome(&theme, &words, 4, &Status::default());
         let inject = String::from_utf8_lossy(&c.inject);
         assert!(
             inject.contains("serve/inject.html has a template error"),

@@ -1,6 +1,7 @@
 // `handbook serve` in Chromium, under the pages' Content-Security-Policy: an edit reloads the
 // open page, a broken edit shows the error banner (styled), fixing it clears the banner, and the
-// policy reports no violation (serve's script and stylesheet are files, not inline).
+// policy reports no violation (serve's script and stylesheet are files, not inline); a false
+// snippet saved in an answer turns its mark to a failure in the open page, and back to a pass.
 // Usage: node serve.mjs HANDBOOK_BINARY BOOK_DIR   (BOOK_DIR is edited and restored)
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -50,6 +51,20 @@ try {
   await step('fixing it clears the banner', async () => {
     writeFileSync(guide, original);
     await page.waitForSelector('.handbook-serve-error', { state: 'detached', timeout: 10000 });
+  });
+  await step("a saved answer's snippets run again and the open page's mark follows", async () => {
+    const file = join(book, 'content/questions/first-question.md');
+    const answer = readFileSync(file, 'utf8');
+    await page.goto(base + 'questions/first-question.html');
+    await page.waitForTimeout(500);
+    try {
+      writeFileSync(file, answer.replace('assert_eq!(x, 42);', 'assert_eq!(x, 43);'));
+      await page.waitForSelector('.snippet-mark[data-verified="fail"]', { timeout: 120000 });
+      writeFileSync(file, answer);
+      await page.waitForSelector('.snippet-mark[data-verified="fail"]', { state: 'detached', timeout: 120000 });
+    } finally {
+      writeFileSync(file, answer);
+    }
   });
   await step('no Content-Security-Policy violation, no page error', async () => {
     if (violations.length) throw new Error(violations.join('; '));

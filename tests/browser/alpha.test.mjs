@@ -25,16 +25,17 @@ const cal = require('../../themes/default/calibrate.js');
 cal.setWords(scriptWords(readFileSync(new URL('../../themes/default/words.toml', import.meta.url), 'utf8')));
 const nan = NaN;
 
-// The `script_*` words of a words.toml: `key = "value"` lines, whose values are TOML basic
-// strings (the escapes the theme uses, \" and \\, read the same in JSON).
-export function scriptWords(toml) {
+// The words of a words.toml whose keys start with `prefix`: `key = "value"` lines, whose
+// values are TOML basic strings (the escapes the theme uses, \" and \\, read the same in JSON).
+export function tomlWords(toml, prefix = '') {
   const words = {};
   for (const line of toml.split('\n')) {
-    const m = /^(script_\w+)\s*=\s*(".*")\s*$/.exec(line);
-    if (m) words[m[1]] = JSON.parse(m[2]);
+    const m = /^(\w+)\s*=\s*(".*")\s*$/.exec(line);
+    if (m && m[1].startsWith(prefix)) words[m[1]] = JSON.parse(m[2]);
   }
   return words;
 }
+export function scriptWords(toml) { return tomlWords(toml, 'script_'); }
 
 // Rows are raters; the functions take units (columns).
 const units = (rows) => rows[0].map((_, i) => rows.map((r) => (Number.isNaN(r[i]) ? null : r[i])));

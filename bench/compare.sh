@@ -150,6 +150,9 @@ serve_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$run
 serve_summary_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" summary)
 serve_front_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" front)
 echo "serve at 1,000 questions: answer edit $serve_ms; summary edit $serve_summary_ms; title edit $serve_front_ms"
+# serve under held connections (slow readers, slowloris, long polls, idle).
+serve_load=$(python3 bench/serve_load.py "$hb" 8 64 1000 | tail -n +2)
+echo "$serve_load"
 
 {
   echo "# Benchmarks"
@@ -176,5 +179,9 @@ echo "serve at 1,000 questions: answer edit $serve_ms; summary edit $serve_summa
   echo "| save an edit to one answer -> new version served | $serve_ms |"
   echo "| save an edit to one question's \`summary\` (question and level page re-rendered) -> new version served | $serve_summary_ms |"
   echo "| save an edit to one question's title (every page listing it re-rendered, incl. the 1,000-question scorecard) -> new version served | $serve_front_ms |"
+  echo
+  echo "serve while N other connections are held (\`bench/serve_load.py\`; 20 requests of \`GET /\`, each on a fresh connection):"
+  echo
+  echo "$serve_load"
 } > docs/benchmarks.md
 echo "wrote docs/benchmarks.md"

@@ -36,6 +36,8 @@ os.makedirs(os.path.join(mb, "src"))
 shutil.copytree(os.path.join(src, "levels"), os.path.join(hb, "content", "levels"))
 for page in ("index.md", "guide.md"):
     shutil.copy(os.path.join(src, page), os.path.join(hb, "content", page))
+if os.path.isdir(os.path.join(src, "articles")):
+    shutil.copytree(os.path.join(src, "articles"), os.path.join(hb, "content", "articles"))
 book_toml = open(os.path.join(repo, "book.toml"), encoding="utf-8").read()
 # Same [book]/[output.html]; the generated books are for building, not for `handbook test`.
 book_toml = book_toml.split("[test]")[0]
@@ -54,6 +56,17 @@ def rename(text, group):
     for i in ids:
         text = re.sub(r"(?<![\w-])" + re.escape(i) + r"(?=\.md|\s*$)", copy_of(i, group), text, flags=re.M)
     return text
+
+# Level pages and articles link to questions: point them at group 0's copies.
+for sub in ("levels", "articles"):
+    d = os.path.join(hb, "content", sub)
+    for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        path = os.path.join(d, name)
+        text = open(path, encoding="utf-8").read()
+        for i in ids:
+            text = re.sub(r"(?<=/)" + re.escape(i) + r"(?=\.md)", f"{i}-g0", text)
+            text = re.sub(r"(?<=\()" + re.escape(i) + r"(?=\.md)", f"{i}-g0", text)
+        open(path, "w", encoding="utf-8").write(text)
 
 summary = ["# Summary", ""]
 for k in range(n):

@@ -76,6 +76,9 @@ enum Command {
         /// Open the book in the default web browser
         #[arg(long)]
         open: bool,
+        /// Do not run an answer's snippets again when it is saved
+        #[arg(long)]
+        no_test: bool,
     },
     /// Create a new question bank in DIR
     Init {
@@ -290,16 +293,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             port,
             hostname,
             open,
+            no_test,
         } => {
             let ip: std::net::IpAddr = hostname
                 .parse()
                 .with_context(|| format!("`{hostname}` is not an IP address"))?;
             let addr = std::net::SocketAddr::new(ip, port);
-            if open {
-                let url = format!("http://{addr}/");
-                let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
-            }
-            handbook::serve::serve(&book_dir, addr, &|line| warn(line))?;
+            let options = handbook::serve::Options {
+                open,
+                verify: !no_test,
+            };
+            handbook::serve::serve(&book_dir, addr, options, &|line| warn(line))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir, title } => {

@@ -26,6 +26,8 @@ pub enum Route {
     /// A level's printable rating anchors.
     AnchorsSheet(u32),
     Question(usize),
+    /// A long-form page, by index in `book.articles`.
+    Article(usize),
     /// `search-index.js`
     SearchIndex,
     /// `questions.json`
@@ -112,6 +114,7 @@ impl Site {
             routes.push(Route::AnchorsSheet(level.meta.level));
         }
         routes.extend((0..book.questions.len()).map(Route::Question));
+        routes.extend((0..book.articles.len()).map(Route::Article));
         routes.push(Route::SearchIndex);
         routes.push(Route::QuestionsJson);
         routes.extend((0..theme_assets.len()).map(Route::ThemeAsset));
@@ -131,6 +134,7 @@ impl Site {
                 Route::Level(n) => format!("levels/{}.html", level_stem(n)),
                 Route::LevelSheet(n) => format!("sheets/{}.html", level_stem(n)),
                 Route::Question(i) => format!("questions/{}.html", book.questions[i].meta.id),
+                Route::Article(i) => format!("articles/{}.html", book.articles[i].id),
                 Route::SearchIndex => "search-index.js".into(),
                 Route::QuestionsJson => "questions.json".into(),
                 Route::ThemeAsset(i) => format!("assets/{}", theme_assets[i]),
@@ -149,6 +153,9 @@ impl Site {
         for (i, q) in book.questions.iter().enumerate() {
             permalinks.insert(format!("questions/{}.md", q.meta.id), Route::Question(i));
         }
+        for (i, a) in book.articles.iter().enumerate() {
+            permalinks.insert(format!("articles/{}.md", a.id), Route::Article(i));
+        }
         for (i, asset) in book.assets.iter().enumerate() {
             permalinks.insert(slash(asset), Route::ContentAsset(i));
         }
@@ -165,6 +172,8 @@ impl Site {
                     .map(|(i, _)| Route::Question(i)),
             );
         }
+        // The deep dives come after the last level: they assume everything before them.
+        reading_order.extend((0..book.articles.len()).map(Route::Article));
         let position = reading_order
             .iter()
             .enumerate()

@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "page.html",
     "level.html",
     "question.html",
+    "article.html",
     "sheet-level.html",
     "sheet-interview.html",
     "search.html",
@@ -43,6 +44,13 @@ const STATIC: &[(&str, &str)] = embed!(
     "calibrate.js",
     "drill.js",
     "theme-init.js",
+);
+
+/// Files only `handbook serve` uses (live reload, the failed-rebuild banner); never published.
+const SERVE: &[(&str, &str)] = embed!(
+    "serve/inject.html",
+    "serve/livereload.js",
+    "serve/serve.css"
 );
 
 /// The interface words in English; see the file for how a book translates them.
@@ -168,6 +176,21 @@ impl Theme {
             .iter()
             .map(|(name, embedded)| Ok((*name, self.file(name, embedded)?.into_bytes())))
             .collect()
+    }
+
+    /// One of `serve`'s files (`serve/inject.html`, `serve/livereload.js`, `serve/serve.css`):
+    /// the book's override when present, else the embedded default.
+    pub fn serve_file(&self, name: &str) -> Result<String, String> {
+        let (_, embedded) = SERVE
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| format!("the theme has no serve file `{name}`"))?;
+        self.file(name, embedded)
+    }
+
+    /// The built-in version of one of `serve`'s files.
+    pub fn default_serve_file(name: &str) -> Option<&'static str> {
+        SERVE.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
     }
 
     /// The names of the static files, in the order [`Theme::static_files`] returns them.

@@ -611,8 +611,9 @@ fn book_words(book_toml: &Path) -> BTreeMap<String, String> {
 }
 
 /// Words that are the same in French and English, so finding them proves nothing.
-const SAME_IN_FRENCH: [&str; 10] = [
+const SAME_IN_FRENCH: [&str; 11] = [
     "Alpha",
+    "Article",
     "Alpha (ordinal)",
     "Date",
     "Exact",
@@ -799,7 +800,7 @@ fn a_bank_on_another_subject_builds_and_speaks_its_own_language() {
         // No test has run: the mark claims nothing, in French.
         "non vérifié : handbook test n&#39;a pas exécuté cette version · regex 1",
         "Niveau 1</span> Bases</a> · question 1 sur 1",
-        "data-words=\"{&quot;script_found&quot;:&quot;{n} question(s) trouvée(s)&quot;",
+        "&quot;script_found&quot;:&quot;{n} page(s) trouvée(s)&quot;",
     ] {
         assert!(question.contains(french), "`{french}` not in:\n{question}");
     }
@@ -915,4 +916,74 @@ fn interface_words_come_from_the_theme_and_the_book() {
             text(&out)
         );
     }
+}
+
+/// An article (`content/articles/<id>.md`) is a page of its own, read after the last level:
+/// listed in every page's sidebar, on the front page and in the search index, with links to
+/// and from questions resolved like any other content link.
+#[test]
+fn an_article_is_a_page_in_the_sidebar_front_page_and_search() {
+    let book = good_book();
+    let articles = book.path().join("content/articles");
+    std::fs::create_dir_all(&articles).unwrap();
+    std::fs::write(
+        articles.join("deep-dive.md"),
+        "---\ntitle: \"A deep dive\"\ndescription: \"Everything about `double`.\"\n---\n\n\
+         ## Why\n\nSee [the first question](../questions/first-question.md).\n",
+    )
+    .unwrap();
+    let q = book.path().join("content/questions/deeper-question.md");
+    std::fs::write(
+        &q,
+        read(&q).replace(
+            "Deep enough.",
+            "Deep enough: [the deep dive](../articles/deep-dive.md).",
+        ),
+    )
+    .unwrap();
+    let out = handbook(&["build", "."], book.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let b = book.path().join("book");
+
+    let page = read(&b.join("articles/deep-dive.html"));
+    assert!(page.contains("<title>A deep dive ·"), "{page}");
+    assert!(page.contains("<h1>A deep dive</h1>"), "{page}");
+    assert!(
+        page.contains("Everything about <code>double</code>."),
+        "the description renders inline markdown: {page}"
+    );
+    assert!(
+        page.contains("href=\"../questions/first-question.html\""),
+        "{page}"
+    );
+    // Read after the last question of the last level, which now leads to it.
+    assert!(
+        page.contains("rel=\"prev\" href=\"../questions/deeper-question.html\""),
+        "{page}"
+    );
+    let last = read(&b.join("questions/deeper-question.html"));
+    assert!(
+        last.contains("rel=\"next\" href=\"../articles/deep-dive.html\""),
+        "{last}"
+    );
+    assert!(
+        last.contains("href=\"../articles/deep-dive.html\">the deep dive</a>"),
+        "{last}"
+    );
+
+    for p in ["index.html", "guide.html", "questions/first-question.html"] {
+        let html = read(&b.join(p));
+        assert!(html.contains("articles/deep-dive.html\"><span class=\"level-badge article-badge\">Article</span> A deep dive</a>"), "sidebar of {p}");
+    }
+    let index = read(&b.join("index.html"));
+    assert!(
+        index.contains("<h2 id=\"go-deeper\">Go deeper</h2>"),
+        "{index}"
+    );
+    assert!(index.contains("<a href=\"articles/deep-dive.html\">A deep dive</a>: Everything about <code>double</code>."), "{index}");
+
+    // Search: an entry without a level (the script shows it as an article).
+    let js = read(&b.join("search-index.js"));
+    assert!(js.contains("{\"u\":\"articles/deep-dive.html\",\"q\":\"A deep dive\",\"t\":\"everything about double deep-dive\"}"), "{js}");
+    assert!(broken_links(&b).is_empty(), "{:?}", broken_links(&b));
 }

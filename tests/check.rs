@@ -94,6 +94,7 @@ macro_rules! broken {
 }
 
 broken! {
+    article_front_matter => "article-front-matter",
     bad_book_toml => "bad-book-toml",
     bad_rating_scale => "bad-rating-scale",
     bad_yaml => "bad-yaml",

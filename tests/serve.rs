@@ -1,6 +1,7 @@
 //! `handbook serve`: serves from memory on loopback, rebuilds and bumps the reload version on
 //! save, shows a failed rebuild on the page while keeping the last good build, refuses paths
-//! outside the site, and survives many concurrent requests.
+//! outside the site and foreign Host headers, survives many concurrent requests, and holds slow
+//! clients and long polls without a thread each.
 
 mod common;
 use common::*;
@@ -22,8 +23,20 @@ impl Drop for Server {
 }
 
 fn start(book: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["serve", ".", "--port", "0"])
+    start_with(
+        Command::new(env!("CARGO_BIN_EXE_handbook")).args([
+            "serve",
+            ".",
+            "--port",
+            "0",
+            "--no-test",
+        ]),
+        book,
+    )
+}
+
+fn start_with(command: &mut Command, book: &std::path::Path) -> Server {
+    let mut child = command
         .current_dir(book)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -47,9 +60,14 @@ fn start(book: &std::path::Path) -> Server {
 
 /// A raw HTTP/1.0 GET, so paths reach the server exactly as written.
 fn get(port: u16, path: &str) -> (u16, String) {
+    get_as(port, path, &format!("127.0.0.1:{port}"))
+}
+
+/// A raw HTTP/1.0 GET with the given Host header.
+fn get_as(port: u16, path: &str, host: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
     let mut buf = String::new();
     let _ = s.read_to_string(&mut buf);
     let status = buf
@@ -80,9 +98,12 @@ fn serves_rebuilds_and_reports_errors_in_the_page() {
     let (status, body) = get(port, "/");
     assert_eq!(status, 200);
     assert!(
-        body.contains("Fixture Bank") && body.contains("/__handbook/reload"),
+        body.contains("Fixture Bank") && body.contains("/__handbook/livereload.js"),
         "{body}"
     );
+    let (status, script) = get(port, "/__handbook/livereload.js");
+    assert_eq!(status, 200);
+    assert!(script.contains("/__handbook/reload?v="), "{script}");
     assert_eq!(get(port, "/questions/first-question.html").0, 200);
     assert_eq!(get(port, "/nope.html").0, 404);
     for evil in [
@@ -261,6 +282,41 @@ fn live_reload_of_one_answer_equals_a_full_build() {
     );
 }
 
+/// The live site equals a full build, file by file.
+fn assert_live_equals_full(live: &handbook::serve::Live, root: &std::path::Path, after: &str) {
+    let full = handbook::serve::rebuild(root).unwrap();
+    assert_eq!(live.files().len(), full.len(), "after {after}");
+    for (path, bytes) in &full {
+        let live = live.files().get(path).map(|b| String::from_utf8_lossy(b));
+        assert_eq!(
+            live.as_deref(),
+            Some(&*String::from_utf8_lossy(bytes)),
+            "{path} differs from a full build after {after}"
+        );
+    }
+}
+
+#[test]
+fn live_reload_of_an_added_snippet_equals_a_full_build() {
+    // The front page counts the book's snippets: an answer that gains or loses one changes it.
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    let q = root.join("content/questions/first-question.md");
+    let before = read(&q);
+    std::fs::write(
+        &q,
+        format!("{before}\n```rust\nassert_eq!(1 + 1, 2);\n```\n"),
+    )
+    .unwrap();
+    live.update(&root, std::slice::from_ref(&q)).unwrap();
+    assert_live_equals_full(&live, &root, "adding a snippet");
+    std::fs::write(&q, &before).unwrap();
+    live.update(&root, std::slice::from_ref(&q)).unwrap();
+    assert_live_equals_full(&live, &root, "removing it again");
+}
+
 #[test]
 fn live_reload_with_overridden_templates_equals_a_full_build() {
     // The default sheet does not show `summary`; an override that does must still see edits.
@@ -295,4 +351,322 @@ fn live_reload_with_overridden_templates_equals_a_full_build() {
             "{path} differs from a full build"
         );
     }
+}
+
+/// Runs `f` on another thread and gives up after `limit`: a stalled server must fail the test,
+/// not hang it.
+fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(limit).ok()
+}
+
+#[test]
+fn slow_readers_do_not_stall_other_requests() {
+    // A big file that no socket buffer holds: a client that never reads its response keeps the
+    // server's write pending. Ten such clients must not stop anyone else from being served.
+    let book = good_book();
+    std::fs::write(book.path().join("content/big.bin"), vec![b'x'; 16 << 20]).unwrap();
+    let server = start(book.path());
+    let port = server.port;
+    let slow: Vec<TcpStream> = (0..10)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            write!(s, "GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+            // Read the start of the response (so the server is busy writing it), then stop.
+            s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            let _ = s.read(&mut [0; 64]);
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let answered = within(Duration::from_secs(5), move || get(port, "/").0);
+    assert_eq!(answered, Some(200), "a request stalled behind slow readers");
+    drop(slow);
+}
+
+/// The number of threads of a process.
+#[cfg(target_os = "linux")]
+fn threads_of(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("read /proc")
+        .count()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn long_polls_and_slowloris_take_no_thread_each() {
+    let book = good_book();
+    let server = start(book.path());
+    let port = server.port;
+    let pid = server.child.id();
+    assert_eq!(get(port, "/").0, 200);
+    std::thread::sleep(Duration::from_millis(200));
+    let before = threads_of(pid);
+    let (_, version) = get(port, "/__handbook/reload?v=999999");
+    let version = version
+        .rsplit("\r\n\r\n")
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    let mut held = Vec::new();
+    for i in 0..200 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        if i % 2 == 0 {
+            // A long poll: waits for the next rebuild.
+            write!(
+                s,
+                "GET /__handbook/reload?v={version} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+            )
+            .unwrap();
+        } else {
+            // Slowloris: a request whose headers never end.
+            write!(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Slow: ").unwrap();
+        }
+        held.push(s);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let during = threads_of(pid);
+    assert!(
+        during <= before + 2,
+        "200 held connections took threads: {before} -> {during}"
+    );
+    let answered = within(Duration::from_secs(5), move || get(port, "/").0);
+    assert_eq!(answered, Some(200), "still serving while they are held");
+    drop(held);
+}
+
+#[test]
+fn a_foreign_host_header_is_refused() {
+    // DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 reads the
+    // preview with its own Host header. Only loopback names with our port are ours.
+    let book = good_book();
+    let server = start(book.path());
+    let port = server.port;
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(get_as(port, "/", &host).0, 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        "localhost".to_string(),
+        String::new(),
+    ] {
+        let (status, body) = get_as(port, "/", &host);
+        assert!(status == 403 || status == 421, "Host `{host}` got {status}");
+        assert!(
+            !body.contains("Fixture Bank"),
+            "Host `{host}` read the page"
+        );
+        let (status, _) = get_as(port, "/__handbook/reload?v=999999", &host);
+        assert!(status == 403 || status == 421, "Host `{host}` polled");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn running_out_of_file_descriptors_does_not_kill_the_server() {
+    // With 64 descriptors, 100 connections exhaust them; when they close, the server serves again.
+    let book = good_book();
+    let bin = env!("CARGO_BIN_EXE_handbook");
+    let mut server = start_with(
+        Command::new("sh").args([
+            "-c",
+            &format!("ulimit -n 64 && exec '{bin}' serve . --port 0"),
+        ]),
+        book.path(),
+    );
+    let port = server.port;
+    let held: Vec<TcpStream> = (0..100)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    drop(held);
+    std::thread::sleep(Duration::from_millis(500));
+    let answered = within(Duration::from_secs(10), move || get(port, "/").0);
+    assert_eq!(
+        answered,
+        Some(200),
+        "serving again once the connections closed"
+    );
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server exited"
+    );
+}
+
+/// inotify watches held by a process (each `inotify wd:` line of its descriptors' fdinfo).
+#[cfg(target_os = "linux")]
+fn inotify_watches(pid: u32) -> usize {
+    let mut n = 0;
+    for fd in std::fs::read_dir(format!("/proc/{pid}/fdinfo"))
+        .unwrap()
+        .flatten()
+    {
+        if let Ok(info) = std::fs::read_to_string(fd.path()) {
+            n += info
+                .lines()
+                .filter(|l| l.starts_with("inotify wd:"))
+                .count();
+        }
+    }
+    n
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn watches_only_the_sources() {
+    // target/ and the output hold thousands of directories in a real book; watching them costs
+    // a watch each and rebuilds on every write there.
+    let book = good_book();
+    for i in 0..60 {
+        std::fs::create_dir_all(book.path().join(format!("target/debug/dir-{i}"))).unwrap();
+        std::fs::create_dir_all(book.path().join(format!("notes/dir-{i}"))).unwrap();
+    }
+    std::fs::create_dir_all(book.path().join("snippets")).unwrap();
+    let server = start(book.path());
+    let port = server.port;
+    std::thread::sleep(Duration::from_millis(500));
+    let watches = inotify_watches(server.child.id());
+    // book root (for book.toml) + content/ and its subdirectories + snippets/.
+    assert!(watches <= 8, "{watches} inotify watches");
+
+    // snippets/ is watched: a change there rebuilds (the version moves on).
+    let (_, v0) = get(port, "/__handbook/reload?v=999999");
+    let v0: u64 = v0
+        .rsplit("\r\n\r\n")
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    std::fs::write(book.path().join("snippets/lib.rs"), "pub fn x() {}\n").unwrap();
+    let moved = within(Duration::from_secs(10), move || {
+        let (_, v) = get(port, &format!("/__handbook/reload?v={v0}"));
+        v.rsplit("\r\n\r\n")
+            .next()
+            .unwrap()
+            .trim()
+            .parse::<u64>()
+            .unwrap()
+    });
+    assert!(
+        moved.is_some_and(|v| v > v0),
+        "a snippets/ change was not seen"
+    );
+
+    // A theme directory made after start is watched too.
+    let theme = book.path().join("themes/default");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let page = std::fs::read_to_string("themes/default/page.html").unwrap();
+    assert!(page.contains("<h1>"), "the page template changed");
+    std::fs::write(
+        theme.join("page.html"),
+        page.replacen("<h1>", "<h1 data-edited>", 1),
+    )
+    .unwrap();
+    assert!(
+        wait_for(|| get(port, "/guide.html").1.contains("data-edited")),
+        "an edit in a new themes/ directory was not seen"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn open_launches_the_browser_on_the_bound_address() {
+    // A stand-in browser records the URL it is given and whether the server answered it then.
+    let book = good_book();
+    let bin_dir = tempfile::tempdir().unwrap();
+    let record = bin_dir.path().join("opened");
+    let script = format!(
+        "#!/bin/bash\nport=${{1##*:}}; port=${{port%%/*}}\nif exec 3<>/dev/tcp/127.0.0.1/$port; then printf 'GET / HTTP/1.0\\r\\nHost: 127.0.0.1:%s\\r\\n\\r\\n' $port >&3; status=$(head -c 12 <&3); fi\necho \"$1 $status\" > '{}'\n",
+        record.display()
+    );
+    for name in ["xdg-open", "gio", "gnome-open", "kde-open", "wslview"] {
+        let path = bin_dir.path().join(name);
+        std::fs::write(&path, &script).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin_dir.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let server = start_with(
+        Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args(["serve", ".", "--port", "0", "--open"])
+            .env("PATH", path)
+            .env_remove("BROWSER"),
+        book.path(),
+    );
+    assert!(
+        wait_for(|| std::fs::read_to_string(&record).is_ok_and(|r| r.ends_with('\n'))),
+        "no browser was launched"
+    );
+    let opened = std::fs::read_to_string(&record).unwrap();
+    let (url, status) = opened.trim().split_once(' ').unwrap_or((opened.trim(), ""));
+    assert_eq!(
+        url,
+        format!("http://127.0.0.1:{}/", server.port),
+        "the wrong address"
+    );
+    assert!(
+        status.starts_with("HTTP/1.") && status.ends_with(" 200"),
+        "opened before the server answered: `{status}`"
+    );
+}
+
+#[test]
+fn saving_an_answer_runs_its_snippets_again_and_the_marks_follow() {
+    let book = good_book();
+    let server = start_with(
+        Command::new(env!("CARGO_BIN_EXE_handbook")).args(["serve", ".", "--port", "0"]),
+        book.path(),
+    );
+    let port = server.port;
+    let page = "/questions/first-question.html";
+    assert!(get(port, page).1.contains("data-verified=\"unknown\""));
+    let q = book.path().join("content/questions/first-question.md");
+    let good = read(&q);
+    // A false snippet: its mark turns to a failure, with the failure's words on the page.
+    std::fs::write(&q, good.replace("assert_eq!(x, 42);", "assert_eq!(x, 43);")).unwrap();
+    let failed =
+        |body: &str| body.contains("data-verified=\"fail\"") && body.contains("snippet-failure");
+    let shown = wait_long(|| failed(&get(port, page).1));
+    assert!(shown, "the failure was not shown:\n{}", get(port, page).1);
+    assert!(
+        get(port, page).1.contains("43"),
+        "the failure's message names the values"
+    );
+    // Fixed: both snippets of the page pass (the second is `should_panic`).
+    std::fs::write(&q, &good).unwrap();
+    let passes = |body: &str| body.matches("data-verified=\"pass\"").count();
+    let shown = wait_long(|| passes(&get(port, page).1) == 2);
+    assert!(shown, "the pass was not shown:\n{}", get(port, page).1);
+    assert!(!get(port, page).1.contains("data-verified=\"fail\""));
+}
+
+/// Like `wait_for`, with time for cargo to build the snippets' crate.
+fn wait_long(mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(240) {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    false
 }

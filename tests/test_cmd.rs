@@ -689,3 +689,24 @@ fn a_variant_reports_the_snippets_whose_outcome_differs() {
         text(&out)
     );
 }
+
+/// `handbook test` runs an article's snippets too, and a failure names the article and line.
+#[test]
+fn article_snippets_run_and_failures_name_the_article() {
+    let book = good_book();
+    let articles = book.path().join("content/articles");
+    std::fs::create_dir_all(&articles).unwrap();
+    std::fs::write(
+        articles.join("deep-dive.md"),
+        "---\ntitle: \"A deep dive\"\ndescription: \"More.\"\n---\n\n\
+         ```rust\nassert_eq!(1 + 1, 2);\n```\n\n```rust\nassert_eq!(2 + 2, 5);\n```\n",
+    )
+    .unwrap();
+    let out = handbook(&["test", "."], book.path());
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("3 passed, 1 failed, 1 ignored"), "{t}");
+    // The failing fence opens on line 10 of the article.
+    assert!(t.contains("content/articles/deep-dive.md:10"), "{t}");
+    assert!(t.contains("left: 4") && t.contains("right: 5"), "{t}");
+}

@@ -5,6 +5,8 @@
 //! - `guide.md`: how to use the bank (`title`);
 //! - `levels/level-N.md`: one per level (`level`, `title`, `probes`, `red_flag`, `red_flag_short`);
 //! - `questions/<id>.md`: one per question (see [`QuestionMeta`]);
+//! - `articles/<id>.md`: long-form pages that go deeper than the questions (`title`,
+//!   `description`; see [`Article`]), read after the levels;
 //! - any other file is an asset, published at the same path in the output, except dot-files,
 //!   dot-directories and editor backups ([`is_ignored_name`]), which are never read; an asset
 //!   at a path the site generates (`index.html`, `questions/<id>.html`, `assets/style.css`,
@@ -14,14 +16,17 @@
 //! diagnostics come back together.
 
 mod front_matter;
+mod links;
+mod model;
 mod validate;
+
+pub use model::*;
 
 pub use front_matter::render as render_front_matter;
 pub use validate::is_kebab;
 
 use crate::config::{self, Config};
 use crate::diagnostics::Diagnostic;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -30,156 +35,6 @@ pub const CONTENT_DIR: &str = "content";
 /// The highest level number a book may have (levels are 1..=MAX_LEVEL, without gaps); the
 /// default theme has a colour for each.
 pub const MAX_LEVEL: u32 = 9;
-
-/// A loaded, validated book. Nothing that renders it can fail on content.
-#[derive(Debug, Clone)]
-pub struct Book {
-    pub root: PathBuf,
-    pub config: Config,
-    pub index: Page,
-    pub guide: Page,
-    /// Sorted by number, numbered 1..=n without gaps.
-    pub levels: Vec<Level>,
-    /// Sorted by level, then order.
-    pub questions: Vec<Question>,
-    /// Non-markdown files under `content/`, relative to it, sorted: published as they are.
-    pub assets: Vec<PathBuf>,
-    /// Markdown files of the book (relative to `content/`, `/`-separated) that exist but could
-    /// not be loaded. Their own errors are reported; connections and links to them are not
-    /// reported again in every file that points at them.
-    pub unloaded: BTreeSet<String>,
-    /// Position of each question in `questions`, by id.
-    by_id: std::collections::HashMap<String, usize>,
-}
-
-/// Where a piece of markdown came from, so errors and snippet failures name the right line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    /// Relative to the book root, e.g. `content/questions/jwks.md`.
-    pub file: PathBuf,
-    /// 1-based line of the file where the markdown body starts.
-    pub body_line: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub title: String,
-    pub description: String,
-    /// The rating scale (guide only): the one place every page, sheet and the scorecard take
-    /// their rating legend from.
-    pub ratings: Vec<Rating>,
-    pub body: String,
-    /// The file's full text, for diagnostics.
-    pub text: String,
-    pub origin: Origin,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageMeta {
-    pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub description: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ratings: Vec<Rating>,
-}
-
-/// One point of the rating scale, as the guide's front matter defines it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rating {
-    pub value: u8,
-    /// A few words, for legends on sheets and the scorecard.
-    pub label: String,
-    /// What the rating means, for the guide.
-    pub meaning: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LevelMeta {
-    pub level: u32,
-    pub title: String,
-    /// What this level probes.
-    pub probes: String,
-    /// The level's red flag, as the bank words it.
-    pub red_flag: String,
-    /// The red flag in a few words, for summaries.
-    pub red_flag_short: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Level {
-    pub meta: LevelMeta,
-    pub body: String,
-    pub origin: Origin,
-    /// The file's full text, for diagnostics.
-    pub text: String,
-}
-
-/// A question's front matter: the schema contributors fill in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuestionMeta {
-    /// Stable, kebab-case, equal to the file name; used in URLs and connections.
-    pub id: String,
-    pub level: u32,
-    /// Position within the level.
-    pub order: u32,
-    /// The question as the interviewer asks it.
-    pub question: String,
-    /// One sentence: what the question reveals.
-    #[serde(default)]
-    pub summary: String,
-    /// What a strong answer shows.
-    #[serde(default)]
-    pub signals: Vec<String>,
-    #[serde(default)]
-    pub red_flags: Vec<String>,
-    #[serde(default)]
-    pub follow_ups: Vec<String>,
-    /// Other questions a strong candidate connects this one to.
-    #[serde(default)]
-    pub connections: Vec<Connection>,
-    #[serde(default)]
-    pub sources: Vec<SourceRef>,
-    /// Rating anchors: for each rating 1 to 4, what a candidate at that rating says. All four
-    /// or none (validated).
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub anchors: std::collections::BTreeMap<u8, String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Connection {
-    pub to: String,
-    #[serde(default)]
-    pub why: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SourceRef {
-    pub title: String,
-    pub url: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Question {
-    pub meta: QuestionMeta,
-    pub origin: Origin,
-    /// The file's full text (for pointing diagnostics at front matter lines); the body is its
-    /// tail, kept as an offset so a large bank holds each answer once.
-    pub text: String,
-    pub body_start: usize,
-}
-
-impl Question {
-    /// The markdown body (the model answer).
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
-    }
-}
 
 /// Where `body` (a slice at the end of `text`) starts in `text`.
 fn body_start(text: &str, body: &str) -> usize {
@@ -215,6 +70,7 @@ pub fn load(root: &Path) -> Loaded {
     let mut guide = None;
     let mut levels = Vec::new();
     let mut questions = Vec::new();
+    let mut articles = Vec::new();
     let mut assets = Vec::new();
     let mut unloaded = BTreeSet::new();
     for rel in files {
@@ -233,10 +89,12 @@ pub fn load(root: &Path) -> Loaded {
             Kind::Level
         } else if slash.starts_with("questions/") && !slash[10..].contains('/') {
             Kind::Question
+        } else if slash.starts_with("articles/") && !slash[9..].contains('/') {
+            Kind::Article
         } else {
             diags.push(
                 Diagnostic::warning(&file, "this markdown file is not part of the book (orphan)").help(
-                    "questions go in content/questions/<id>.md and levels in content/levels/level-N.md; move or delete it",
+                    "questions go in content/questions/<id>.md, levels in content/levels/level-N.md and articles in content/articles/<id>.md; move or delete it",
                 ),
             );
             continue;
@@ -307,6 +165,22 @@ pub fn load(root: &Path) -> Loaded {
                 }
                 Err(d) => diags.push(d),
             },
+            Kind::Article => match front_matter::parse::<ArticleMeta>(&file, &text, &split) {
+                Ok(meta) => {
+                    unloaded.remove(&slash);
+                    articles.push(Article {
+                        id: rel
+                            .file_stem()
+                            .map(|s| s.to_string_lossy().to_string())
+                            .unwrap_or_default(),
+                        meta,
+                        body: split.body.to_string(),
+                        text,
+                        origin,
+                    })
+                }
+                Err(d) => diags.push(d),
+            },
         }
     }
     for (name, present) in [("index.md", index.is_some()), ("guide.md", guide.is_some())] {
@@ -330,6 +204,7 @@ pub fn load(root: &Path) -> Loaded {
         guide,
         levels: Vec::new(),
         questions,
+        articles,
         assets,
         unloaded,
         by_id: Default::default(),
@@ -337,8 +212,9 @@ pub fn load(root: &Path) -> Loaded {
     validate::levels(&mut book, levels, &mut diags);
     validate::questions(&mut book, &mut diags);
     validate::ratings(&book, &mut diags);
+    validate::articles(&book, &mut diags);
     book.index_questions();
-    validate::links(&book, &mut diags);
+    links::links(&book, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         Err(diags)
     } else {
@@ -351,6 +227,7 @@ enum Kind {
     Guide,
     Level,
     Question,
+    Article,
 }
 
 /// Files under `content/`, relative to it, sorted. Symlinks are followed only when they stay
@@ -474,68 +351,6 @@ fn read_text(root: &Path, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<St
 }
 
 impl Book {
-    pub fn level(&self, n: u32) -> Option<&Level> {
-        self.levels.iter().find(|l| l.meta.level == n)
-    }
-
-    pub fn question(&self, id: &str) -> Option<&Question> {
-        self.by_id.get(id).and_then(|&i| self.questions.get(i))
-    }
-
-    /// Rebuilds the id index after `questions` changed order or content.
-    fn index_questions(&mut self) {
-        self.by_id = self
-            .questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.meta.id.clone(), i))
-            .collect();
-    }
-
-    pub fn questions_in(&self, level: u32) -> impl Iterator<Item = &Question> {
-        self.questions.iter().filter(move |q| q.meta.level == level)
-    }
-
-    /// The full text of the content file `origin` names, as loaded (for pointing a
-    /// diagnostic at a line without reading the file again).
-    pub fn text_of(&self, origin: &Origin) -> &str {
-        let file = origin.file.as_path();
-        [&self.index, &self.guide]
-            .into_iter()
-            .find(|p| p.origin.file == file)
-            .map(|p| p.text.as_str())
-            .or_else(|| {
-                self.levels
-                    .iter()
-                    .find(|l| l.origin.file == file)
-                    .map(|l| l.text.as_str())
-            })
-            .or_else(|| {
-                self.questions
-                    .iter()
-                    .find(|q| q.origin.file == file)
-                    .map(|q| q.text.as_str())
-            })
-            .unwrap_or("")
-    }
-
-    /// Every markdown body with its origin, in reading order.
-    pub fn bodies(&self) -> Vec<(&str, &Origin)> {
-        let mut out = vec![
-            (self.index.body.as_str(), &self.index.origin),
-            (self.guide.body.as_str(), &self.guide.origin),
-        ];
-        for level in &self.levels {
-            out.push((&level.body, &level.origin));
-            for q in self.questions_in(level.meta.level) {
-                out.push((q.body(), &q.origin));
-            }
-        }
-        out
-    }
-}
-
-impl Book {
     /// The fast path of live reload: re-reads the question `file` (relative to the book) in
     /// place when its id, level and order are unchanged, so no URL or position moves.
     /// Returns what changed, or `None` whenever a full reload is needed (new, removed or
@@ -557,7 +372,7 @@ impl Book {
         };
         let start = body_start(&text, split.body);
         let site = crate::site::Site::new(self, &[]);
-        validate::body_links(self, &site, split.body, &origin, &mut scratch);
+        links::body_links(self, &site, split.body, &origin, &mut scratch);
         if !scratch.is_empty() {
             return None;
         }

@@ -10,21 +10,29 @@ pub fn search_index(book: &Book, site: &Site) -> String {
     #[derive(Serialize)]
     struct Entry<'a> {
         u: &'a str,
-        l: u32,
+        /// The level; absent for an article, which belongs to none.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        l: Option<u32>,
         q: &'a str,
         t: String,
     }
-    let entries: Vec<Entry> = book
+    let mut entries: Vec<Entry> = book
         .questions
         .iter()
         .enumerate()
         .map(|(i, q)| Entry {
             u: site.path(Route::Question(i)),
-            l: q.meta.level,
+            l: Some(q.meta.level),
             q: &site.title(i).text,
             t: search_text(q),
         })
         .collect();
+    entries.extend(book.articles.iter().enumerate().map(|(i, a)| Entry {
+        u: site.path(Route::Article(i)),
+        l: None,
+        q: &a.meta.title,
+        t: words([&a.meta.description, &a.id].into_iter()),
+    }));
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
     format!(
         "window.HANDBOOK_SEARCH={};\n",
@@ -34,13 +42,19 @@ pub fn search_index(book: &Book, site: &Site) -> String {
 
 /// Words a search can match for a question: its text, signals and red flags, deduplicated.
 fn search_text(q: &Question) -> String {
-    let mut words: Vec<String> = Vec::new();
     let m = &q.meta;
-    let all = std::iter::once(&m.summary)
-        .chain(&m.signals)
-        .chain(&m.red_flags)
-        .chain(std::iter::once(&m.id));
-    for s in all {
+    words(
+        std::iter::once(&m.summary)
+            .chain(&m.signals)
+            .chain(&m.red_flags)
+            .chain(std::iter::once(&m.id)),
+    )
+}
+
+/// The distinct lowercase words longer than two characters of `texts`, space-separated.
+fn words<'a>(texts: impl Iterator<Item = &'a String>) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for s in texts {
         for w in s.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_') {
             let w = w.to_lowercase();
             if w.len() > 2 && !words.contains(&w) {

@@ -356,6 +356,16 @@ impl<'a> Renderer<'a> {
                     ctx.insert("headings", &headings);
                 })
             }
+            Route::Article(i) => {
+                let a = &book.articles[i];
+                let (html, headings) = self.markdown(&a.body, &a.origin, path)?;
+                let nav = &self.shared.site.articles[i];
+                self.render_page("article.html", route, path, &a.meta.title, |ctx| {
+                    ctx.insert("article", nav);
+                    ctx.insert("content", &html);
+                    ctx.insert("headings", &headings);
+                })
+            }
             Route::SearchIndex
             | Route::QuestionsJson
             | Route::ThemeAsset(_)
@@ -414,6 +424,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Route::Question(i) => self.site.title(i).text.clone(),
+            Route::Article(i) => self.book.articles[i].meta.title.clone(),
             _ => String::new(),
         };
         Link {

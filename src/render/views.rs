@@ -18,6 +18,16 @@ pub struct SiteView<'a> {
     pub question_count: usize,
     /// The rating scale, from the guide's front matter (see [`scale`]).
     pub ratings: &'a [Rating],
+    /// The articles (deep dives), for the sidebar and the front page.
+    pub articles: Vec<NavArticle>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct NavArticle {
+    pub title: String,
+    /// Inline markdown rendered to HTML.
+    pub description: String,
+    pub url: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -166,6 +176,16 @@ impl<'a> Shared<'a> {
                 levels,
                 question_count: book.questions.len(),
                 ratings: scale(book),
+                articles: book
+                    .articles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| NavArticle {
+                        title: a.meta.title.clone(),
+                        description: inline(&a.meta.description),
+                        url: site.path(Route::Article(i)).to_string(),
+                    })
+                    .collect(),
             },
             nav_questions,
         }

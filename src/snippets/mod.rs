@@ -15,7 +15,10 @@ mod cargo;
 pub mod check;
 pub mod drift;
 mod lock;
+mod messages;
+mod package;
 pub mod record;
+mod run;
 mod wrap;
 
 pub use check::check_config;

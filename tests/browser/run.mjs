@@ -426,7 +426,7 @@ await test('sheets: a 40-question level prints on several pages, header and foot
 // The English pieces of the theme's words a page could show, as tests/build.rs finds them:
 // the text between `{name}` placeholders, trimmed of spaces and punctuation, two letters or
 // more, less the words French shares.
-const SAME_IN_FRENCH = ['Alpha', 'Alpha (ordinal)', 'Date', 'Exact', 'on', 'Question', 'Questions', 'question', 'questions', 'Sources'];
+const SAME_IN_FRENCH = ['Alpha', 'Alpha (ordinal)', 'Article', 'Date', 'Exact', 'on', 'Question', 'Questions', 'question', 'questions', 'Sources'];
 function englishFragments() {
   const words = tomlWords(readFileSync(join(here, '../../themes/default/words.toml'), 'utf8'));
   const out = [];
@@ -613,7 +613,9 @@ await test('screens: light and dark themes, phone width, hidden snippet lines to
 });
 
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const axePages = ['index.html', bank.questions[0].url, 'levels/level-1.html', 'scorecard.html', 'sheets/level-1.html', 'sheets/anchors-level-1.html', 'search.html', 'guide.html', 'calibrate.html', 'drill.html'];
+const articlesDir = join(bookDir, 'articles');
+const articlePages = existsSync(articlesDir) ? readdirSync(articlesDir).filter((f) => f.endsWith('.html')).map((f) => 'articles/' + f) : [];
+const axePages = ['index.html', bank.questions[0].url, 'levels/level-1.html', 'scorecard.html', 'sheets/level-1.html', 'sheets/anchors-level-1.html', 'search.html', 'guide.html', 'calibrate.html', 'drill.html', ...articlePages];
 const axeSummary = {};
 for (const scheme of ['light', 'dark']) {
   await test(`axe-core (${scheme}): no serious or critical violations`, async (page) => {

@@ -72,15 +72,24 @@
         else return null;
       }
       return { e: e, score: score };
-    }).filter(Boolean).sort(function (a, b) { return b.score - a.score || a.e.l - b.e.l; }).map(function (r) { return r.e; });
+    }).filter(Boolean).sort(function (a, b) { return b.score - a.score || rank(a.e) - rank(b.e); }).map(function (r) { return r.e; });
+  }
+  // Questions by level, then articles (entries without a level).
+  function rank(e) {
+    return e.l === undefined ? Infinity : e.l;
   }
   function resultItem(e) {
     var li = document.createElement('li');
     var a = document.createElement('a');
     a.href = root + e.u;
     var badge = document.createElement('span');
-    badge.className = 'level-badge level-' + e.l;
-    badge.textContent = word('script_level_short', { n: e.l });
+    if (e.l === undefined) { // an article belongs to no level
+      badge.className = 'level-badge article-badge';
+      badge.textContent = word('script_article');
+    } else {
+      badge.className = 'level-badge level-' + e.l;
+      badge.textContent = word('script_level_short', { n: e.l });
+    }
     a.appendChild(badge);
     a.appendChild(document.createTextNode(' ' + e.q));
     li.appendChild(a);

@@ -1,0 +1,169 @@
+//! The live site: the last good book and its rendered files, updated in place when a source
+//! changes, so an edit to one answer re-renders one page. Its files always equal a full build's.
+
+use crate::diagnostics;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Builds the book into memory; the error text of a failed build is ready for display.
+pub fn rebuild(root: &Path) -> Result<HashMap<String, Arc<Vec<u8>>>, String> {
+    let mut live = Live::default();
+    live.full(root)?;
+    Ok(live.files)
+}
+
+/// The last good book and its files, so an edit to one answer re-renders one page.
+#[derive(Default)]
+pub struct Live {
+    book: Option<crate::content::Book>,
+    files: HashMap<String, Arc<Vec<u8>>>,
+}
+
+impl Live {
+    /// The current site (cheap to clone: the bytes are shared).
+    pub fn files(&self) -> &HashMap<String, Arc<Vec<u8>>> {
+        &self.files
+    }
+
+    /// Loads, validates and renders everything.
+    pub fn full(&mut self, root: &Path) -> Result<(), String> {
+        let (book, _warnings) = match crate::load(root) {
+            Ok(b) => b,
+            Err(crate::Error::Invalid(mut diags)) => {
+                return Err(diagnostics::render_all(&mut diags));
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let files = crate::render(&book).map_err(|e| e.to_string())?;
+        self.book = Some(book);
+        self.files = files
+            .into_iter()
+            .map(|f| (f.path, Arc::new(f.bytes)))
+            .collect();
+        Ok(())
+    }
+
+    /// Applies a change of the files `changed` (absolute paths): only the edited question pages
+    /// when nothing but answer bodies changed, else a full rebuild. Either way the site is the
+    /// one a full build would produce.
+    pub fn update(&mut self, root: &Path, changed: &[PathBuf]) -> Result<(), String> {
+        let Some(book) = &self.book else {
+            return self.full(root);
+        };
+        let theme = crate::theme_of(book).map_err(|e| e.to_string())?;
+        if let Some(routes) = self.refresh_questions(root, changed, &theme) {
+            let book = self.book.as_ref().expect("refresh_questions needs a book");
+            let site = crate::site::Site::new(book, &theme.asset_names());
+            let routes: Vec<_> = routes.into_iter().collect();
+            for page in crate::render::render_routes(book, &theme, &site, &routes)
+                .map_err(|e| e.to_string())?
+            {
+                self.files.insert(page.path, Arc::new(page.bytes));
+            }
+            return Ok(());
+        }
+        self.full(root)
+    }
+
+    /// A file that came and went without being part of the book: editors (and `sed -i`) save
+    /// through such temporary files, and they must not force a full rebuild.
+    fn is_vanished_temp_file(&self, root: &Path, path: &Path) -> bool {
+        let Some(book) = &self.book else { return false };
+        let content = root.join(crate::content::CONTENT_DIR);
+        !path.exists()
+            && path.extension().is_none_or(|e| e != "md")
+            && path
+                .strip_prefix(&content)
+                .is_ok_and(|rel| !book.assets.iter().any(|a| a == rel))
+    }
+
+    /// Re-reads edited question files in place; returns the routes to re-render, or `None`
+    /// when only a full rebuild will do.
+    fn refresh_questions(
+        &mut self,
+        root: &Path,
+        changed: &[PathBuf],
+        theme: &crate::theme::Theme,
+    ) -> Option<BTreeSet<crate::site::Route>> {
+        let questions = root.join(crate::content::CONTENT_DIR).join("questions");
+        let mut paths = BTreeSet::new();
+        for path in changed {
+            if self.is_vanished_temp_file(root, path) {
+                continue;
+            }
+            if path.parent() != Some(questions.as_path())
+                || path.extension().is_none_or(|e| e != "md")
+            {
+                return None;
+            }
+            let rel = path.strip_prefix(root).ok()?;
+            let book = self.book.as_mut()?;
+            let fences_before = book
+                .questions
+                .iter()
+                .find(|q| q.origin.file == rel)
+                .map(|q| rust_fences(q.body()));
+            let refreshed = book.refresh_question(rel)?;
+            let i = book
+                .questions
+                .iter()
+                .position(|q| q.meta.id == refreshed.id)?;
+            // The front page counts the book's snippets and how many are verified in their
+            // current form: a changed Rust fence can change those numbers.
+            if fences_before != Some(rust_fences(book.questions[i].body())) {
+                paths.insert(crate::site::Route::Index);
+            }
+            let site = crate::site::Site::new(book, &theme.asset_names());
+            match &refreshed.previous {
+                None => {
+                    paths.insert(crate::site::Route::Question(i));
+                }
+                Some(previous) => {
+                    let targets: Vec<String> =
+                        previous.connections.iter().map(|c| c.to.clone()).collect();
+                    paths.extend(site.routes_showing(book, i, &targets));
+                }
+            }
+        }
+        (!paths.is_empty()).then_some(paths)
+    }
+}
+
+impl Live {
+    /// The last good book.
+    pub fn book(&self) -> Option<&crate::content::Book> {
+        self.book.as_ref()
+    }
+
+    /// The theme of the last good book; the default theme when no build has succeeded yet.
+    pub fn theme(&self, root: &Path) -> crate::theme::Theme {
+        self.book
+            .as_ref()
+            .and_then(|b| crate::theme_of(b).ok())
+            .or_else(|| crate::theme::Theme::new(root, "default").ok())
+            .expect("the default theme always exists")
+    }
+
+    /// The interface words of the last good book (the theme's English when there is none).
+    pub fn words(&self, theme: &crate::theme::Theme) -> crate::theme::Words {
+        let book = self
+            .book
+            .as_ref()
+            .map(|b| b.config.output.html.words.clone())
+            .unwrap_or_default();
+        theme
+            .words(&book)
+            .or_else(|_| theme.words(&Default::default()))
+            .unwrap_or_default()
+    }
+}
+
+/// The Rust fences of a body as the verification record keys them (info string and code).
+fn rust_fences(body: &str) -> Vec<(String, String)> {
+    crate::markdown::code_blocks(body)
+        .into_iter()
+        .filter(|b| b.info.is_rust)
+        .map(|b| (b.raw_info, b.code))
+        .collect()
+}

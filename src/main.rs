@@ -12,6 +12,16 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `eprintln!` that never panics: see [`warn`].
+macro_rules! warn_fmt {
+    ($($arg:tt)*) => {
+        $crate::warn(format!($($arg)*))
+    };
+}
+
+mod test_command;
+use test_command::{TestArgs, test};
+
 #[derive(Parser)]
 #[command(name = "handbook", version, about = "Builds a calibration handbook from an interview question bank", long_about = None)]
 struct Cli {
@@ -331,196 +341,4 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-#[derive(Default)]
-struct TestArgs {
-    paths: Vec<PathBuf>,
-    latest: bool,
-    variants: Vec<String>,
-    all_variants: bool,
-    rerun: bool,
-}
-
-/// `handbook test [BOOK_DIR] [FILE...]`: directories name the book, files the content files to
-/// test (the book is then the nearest directory above them holding book.toml).
-fn split_paths(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>)> {
-    let dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
-    let files: Vec<PathBuf> = paths.iter().filter(|p| !p.is_dir()).cloned().collect();
-    if dirs.len() > 1 {
-        anyhow::bail!(
-            "name one book directory, then content files (got {} directories)",
-            dirs.len()
-        );
-    }
-    for f in &files {
-        if !f.is_file() {
-            anyhow::bail!("`{}`: no such file or directory", f.display());
-        }
-    }
-    let book_dir = match (dirs.first(), files.first()) {
-        (Some(d), _) => (*d).clone(),
-        (None, Some(f)) => std::path::absolute(f)?
-            .ancestors()
-            .skip(1)
-            .find(|d| d.join("book.toml").is_file())
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from(".")),
-        (None, None) => PathBuf::from("."),
-    };
-    Ok((book_dir, files))
-}
-
-fn print_failures(results: &[handbook::snippets::SnippetResult]) {
-    for r in results {
-        if r.outcome != handbook::snippets::Outcome::Failed {
-            continue;
-        }
-        let s = &r.snippet;
-        let mut d = Diagnostic::error(
-            &s.file,
-            format!(
-                "snippet failed (```{})",
-                if s.raw_info.is_empty() {
-                    "rust"
-                } else {
-                    &s.raw_info
-                }
-            ),
-        );
-        d.line = s.line;
-        eprintln!("{}", d.render().trim_end());
-        for line in r.message.trim_end().lines() {
-            eprintln!("    | {line}");
-        }
-        eprintln!();
-    }
-}
-
-fn test(args: TestArgs) -> Result<ExitCode> {
-    use handbook::snippets::{self, Outcome, drift};
-    let (book_dir, files) = split_paths(&args.paths)?;
-    let (book, _) = match handbook::load(&book_dir) {
-        Ok(b) => b,
-        Err(handbook::Error::Invalid(mut diags)) => {
-            print_diagnostics(&mut diags);
-            return Ok(ExitCode::FAILURE);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let mut against: Vec<drift::Against> = Vec::new();
-    if args.latest {
-        against.push(drift::Against::Latest);
-    }
-    let mut variants = args.variants.clone();
-    if args.all_variants {
-        variants.extend(book.config.test.variants.keys().cloned());
-    }
-    variants.dedup();
-    against.extend(variants.into_iter().map(drift::Against::Variant));
-
-    let started = std::time::Instant::now();
-    let all = snippets::collect(&book);
-    let files = (!files.is_empty()).then_some(files);
-    let count = match &files {
-        None => all.len(),
-        Some(f) => f
-            .iter()
-            .filter_map(|f| snippets::book_relative(&book, f))
-            .map(|rel| all.iter().filter(|s| s.file == rel).count())
-            .sum(),
-    };
-    eprintln!(
-        "compiling and running {count} snippets (crate in {})",
-        snippets::crate_dir(&book).display()
-    );
-    let mut setup = snippets::Setup::pinned(&book);
-    setup.reuse_passes = !args.rerun;
-    let report = match snippets::run_with(&book, &setup, files.as_deref()) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            println!("0 passed, {} failed", count.max(1));
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    for w in &report.warnings {
-        eprintln!("warning: {w}");
-    }
-    print_failures(&report.results);
-    if report.reused > 0 {
-        eprintln!(
-            "{} of the passes are from earlier runs of exactly the same snippet, library and dependencies (their files are unchanged); --rerun runs them again",
-            report.reused
-        );
-    }
-    eprintln!("finished in {:.1} s", started.elapsed().as_secs_f64());
-    let mut failed = report.count(Outcome::Failed) > 0;
-
-    let mut drifted = Vec::new();
-    for a in &against {
-        eprintln!("\n== {a}: running the same snippets");
-        let d = match drift::compare(&book, &report, a, files.as_deref()) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("error: {a}: {e}");
-                failed = true;
-                continue;
-            }
-        };
-        if !d.description.is_empty() {
-            eprintln!("{a}: {}", d.description);
-        }
-        eprintln!("{a}: {}", d.versions);
-        if d.version_changes.is_empty() {
-            eprintln!("{a}: resolves the same versions as the pinned run");
-        } else {
-            eprintln!("{a}: packages that differ from the pinned run:");
-            for c in &d.version_changes {
-                eprintln!("  {c}");
-            }
-        }
-        for diff in &d.differences {
-            let s = &diff.snippet;
-            let word = |o: Outcome| match o {
-                Outcome::Passed => "passes",
-                Outcome::Failed => "fails",
-                Outcome::Ignored => "is ignored",
-            };
-            let line = format!(
-                "{}:{}: {} pinned, {} with {a}",
-                handbook::diagnostics::display_path(&s.file),
-                s.line,
-                word(diff.pinned),
-                word(diff.other)
-            );
-            eprintln!("drift: {line}");
-            for m in diff.message.trim_end().lines() {
-                eprintln!("    | {m}");
-            }
-            drifted.push(line);
-        }
-        eprintln!(
-            "{a}: {} of {} snippets differ",
-            d.differences.len(),
-            d.other.results.len()
-        );
-    }
-    if !against.is_empty() {
-        if drifted.is_empty() {
-            eprintln!("\nno drift: every snippet has the pinned run's outcome");
-        } else {
-            eprintln!("\n{} drifted snippet(s):", drifted.len());
-            for l in &drifted {
-                eprintln!("  {l}");
-            }
-            failed = true;
-        }
-    }
-    println!("{}", report.summary());
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
 }

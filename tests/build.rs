@@ -2,6 +2,8 @@
 
 mod common;
 use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 #[test]
 fn builds_every_page_kind() {
@@ -587,6 +589,150 @@ fn other_subject_book() -> tempfile::TempDir {
     dir
 }
 
+/// The default theme's interface words, in English.
+fn default_words() -> BTreeMap<String, String> {
+    toml::from_str(include_str!("../themes/default/words.toml")).expect("words.toml")
+}
+
+/// A book's `[output.html.words]`.
+fn book_words(book_toml: &Path) -> BTreeMap<String, String> {
+    let table: toml::Table = toml::from_str(&read(book_toml)).expect("book.toml");
+    table["output"]["html"]["words"]
+        .as_table()
+        .expect("[output.html.words]")
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().expect("a word is a string").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Words that are the same in French and English, so finding them proves nothing.
+const SAME_IN_FRENCH: [&str; 11] = [
+    "Alpha",
+    "Article",
+    "Alpha (ordinal)",
+    "Date",
+    "Exact",
+    // "on {date}": `on` is also a French pronoun.
+    "on",
+    "Question",
+    "Questions",
+    "question",
+    "questions",
+    "Sources",
+];
+
+/// The English pieces of each word that a page could show: the text between `{name}`
+/// placeholders, trimmed of spaces and punctuation, when it holds two letters or more (and
+/// is not a word French shares). "Level {n}: {title}" gives "Level".
+fn english_fragments(words: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (key, value) in words {
+        let mut rest = value.as_str();
+        let mut pieces = Vec::new();
+        while let Some(open) = rest.find('{') {
+            pieces.push(&rest[..open]);
+            rest = rest[open..]
+                .find('}')
+                .map_or("", |close| &rest[open + close + 1..]);
+        }
+        pieces.push(rest);
+        for piece in pieces {
+            // Trim spaces and punctuation, and a bracket left open or closed by a placeholder
+            // ("seen ({red_flag})" gives "seen"), but keep "(ordinal)" whole.
+            let mut piece = piece;
+            loop {
+                let trimmed = piece
+                    .trim_matches(|c: char| c.is_whitespace() || ".,:;·".contains(c))
+                    .trim_end_matches('(')
+                    .trim_start_matches(')');
+                if trimmed == piece {
+                    break;
+                }
+                piece = trimmed;
+            }
+            let letters = piece.chars().filter(char::is_ascii_alphabetic).count();
+            if letters >= 2 && !SAME_IN_FRENCH.contains(&piece) {
+                out.push((key.clone(), piece.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// What a page shows or reads out as its interface: its text (the book's code and the
+/// scripts' data aside), the attributes read out or shown (labels, placeholders, titles, alt
+/// texts), and the words given to scripts (`data-words`) one by one. Entities are decoded, as
+/// a browser does.
+fn interface_strings(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let mut out = Vec::new();
+    for node in doc.tree.root().descendants() {
+        match node.value() {
+            scraper::Node::Text(text) => {
+                let in_content_code = node.ancestors().any(|a| {
+                    a.value()
+                        .as_element()
+                        .is_some_and(|e| matches!(e.name(), "pre" | "code" | "script"))
+                });
+                if !in_content_code && !text.trim().is_empty() {
+                    out.push(text.to_string());
+                }
+            }
+            scraper::Node::Element(el) => {
+                for (name, value) in el.attrs() {
+                    if name == "data-words" {
+                        let words: BTreeMap<String, String> =
+                            serde_json::from_str(value).expect("data-words is JSON");
+                        out.extend(words.into_values());
+                    } else if matches!(name, "aria-label" | "placeholder" | "title" | "alt") {
+                        out.push(value.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `s` with each `{name}` placeholder replaced by a space.
+fn without_placeholders(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        let name_end = rest[open + 1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map(|i| open + 1 + i);
+        out.push_str(&rest[..open]);
+        match name_end {
+            Some(end) if rest[end..].starts_with('}') && end > open + 1 => {
+                out.push(' ');
+                rest = &rest[end + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `haystack` holds `word` with no letter or digit right before or after it.
+fn contains_word(haystack: &str, word: &str) -> bool {
+    haystack.match_indices(word).any(|(i, _)| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 #[test]
 fn a_bank_on_another_subject_builds_and_speaks_its_own_language() {
     let book = other_subject_book();
@@ -606,44 +752,55 @@ fn a_bank_on_another_subject_builds_and_speaks_its_own_language() {
         "the guide's title in the sidebar"
     );
     assert!(index.contains("level-badge level-7"), "level 7 badge");
-    // The interface speaks the book's language: every word of words.toml is translated in
-    // book.toml, so no English word of the theme is left on these pages.
-    for page in [
-        "index.html",
-        "guide.html",
-        "levels/level-6.html",
-        "questions/null-comparison.html",
-        "search.html",
-        "404.html",
-    ] {
-        let html = read(&site.join(page));
-        for english in [
-            "Skip to content",
-            "Overview",
-            "Previous",
-            "Next",
-            "Red flag",
-            "Show hidden lines",
-            "compiled and run",
-            "not verified",
-            "code snippets verified",
-            "Search",
-            "Level ",
-            "levels at a glance",
-            "A strong answer shows",
-            "Follow-up probes",
-            "Page not found",
-        ] {
-            assert!(!html.contains(english), "{page} says `{english}`");
+    // The interface speaks the book's language: every word of the theme is translated in
+    // book.toml, and no page of the site shows one of the theme's English words.
+    let english = default_words();
+    let french = book_words(&book.path().join("book.toml"));
+    let untranslated: Vec<&String> = english
+        .keys()
+        .filter(|k| !french.contains_key(*k))
+        .collect();
+    assert!(
+        untranslated.is_empty(),
+        "tests/fixtures/other-subject/book.toml does not translate {untranslated:?}"
+    );
+    let pages: Vec<PathBuf> = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    // Every page: front page, guide, search, 404, scorecard, calibration, drill, 7 levels, 7
+    // questions, the interview sheet, 7 level sheets and 7 anchors sheets.
+    assert_eq!(pages.len(), 36, "{pages:?}");
+    let mut shown = Vec::new();
+    for page in &pages {
+        // A script's word holds placeholders ("{level}"): they are not words a reader sees.
+        let strings: Vec<String> = interface_strings(&read(page))
+            .iter()
+            .map(|s| without_placeholders(s))
+            .collect();
+        for (key, fragment) in english_fragments(&english) {
+            if let Some(s) = strings.iter().find(|s| contains_word(s, &fragment)) {
+                shown.push(format!(
+                    "{}: `{fragment}` (the English of `{key}`) in `{s}`",
+                    page.strip_prefix(&site).unwrap().display()
+                ));
+            }
         }
     }
+    assert!(
+        shown.is_empty(),
+        "English words on French pages:\n{}",
+        shown.join("\n")
+    );
     let question = read(&site.join("questions/null-comparison.html"));
     for french in [
         "Une bonne réponse montre",
         // No test has run: the mark claims nothing, in French.
         "non vérifié : handbook test n&#39;a pas exécuté cette version · regex 1",
         "Niveau 1</span> Bases</a> · question 1 sur 1",
-        "&quot;script_found&quot;:&quot;{n} question(s) trouvée(s)&quot;",
+        "&quot;script_found&quot;:&quot;{n} page(s) trouvée(s)&quot;",
     ] {
         assert!(question.contains(french), "`{french}` not in:\n{question}");
     }
@@ -677,6 +834,47 @@ fn a_bank_on_another_subject_runs_its_snippets_against_its_own_crate() {
         index.contains("4 extraits de code sur 4 vérifiés"),
         "{index}"
     );
+}
+
+#[test]
+fn a_page_gives_its_scripts_their_words_and_no_other_page_script_words() {
+    let book = good_book();
+    assert!(handbook(&["build", "."], book.path()).status.success());
+    let site = book.path().join("book");
+    let keys_of = |page: &str| -> Vec<String> {
+        let html = read(&site.join(page));
+        let doc = scraper::Html::parse_document(&html);
+        let body = doc
+            .select(&scraper::Selector::parse("body").unwrap())
+            .next()
+            .expect("body");
+        let words: BTreeMap<String, String> =
+            serde_json::from_str(body.value().attr("data-words").expect("data-words"))
+                .expect("JSON");
+        words.into_keys().collect()
+    };
+    let scripts = ["scorecard", "calibrate", "drill"];
+    let english = default_words();
+    let pages = ["index.html", "questions/first-question.html", "search.html"];
+    for page in pages
+        .map(String::from)
+        .into_iter()
+        .chain(scripts.map(|s| format!("{s}.html")))
+    {
+        let keys = keys_of(&page);
+        let own = page.strip_suffix(".html").filter(|p| scripts.contains(p));
+        for key in english.keys().filter(|k| k.starts_with("script_")) {
+            let page_script = scripts
+                .iter()
+                .find(|s| key.starts_with(&format!("script_{s}_")));
+            let expected = page_script.is_none() || page_script.copied() == own;
+            assert_eq!(keys.contains(key), expected, "{page}: `{key}`");
+        }
+        assert!(
+            keys.iter().all(|k| k.starts_with("script_")),
+            "{page}: {keys:?}"
+        );
+    }
 }
 
 #[test]

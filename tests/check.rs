@@ -295,6 +295,7 @@ fn a_closed_or_full_stdout_is_exit_1_without_a_panic() {
         for args in [
             &["check", ".", "--format", "json"][..],
             &["build", "."][..],
+            &["test", "."][..],
             &["--help"][..],
         ] {
             let out = Command::new(handbook_bin())

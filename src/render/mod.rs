@@ -145,11 +145,64 @@ struct Renderer<'a> {
     verification: crate::snippets::Verification,
     /// The interface words, in the book's language.
     words: crate::theme::Words,
-    /// The words the theme's scripts use (keys `script_*`), as JSON for a data attribute.
-    script_words: String,
+    /// The words the theme's scripts use (keys `script_*`), as JSON for a data attribute:
+    /// the words every page gets, then those of each page script (see [`PAGE_SCRIPTS`]).
+    script_words: ScriptWords,
     /// Each diagram drawn once, by its text: its page and print.html both show it. A thread
     /// that wants a diagram another is drawing waits for it rather than drawing it again.
     drawings: Mutex<HashMap<String, Arc<OnceLock<crate::diagram::Drawing>>>>,
+}
+
+/// The pages whose template loads a script of the same name: that script's words (keys
+/// `script_NAME_*`) go only to the page of template `NAME.html`, so no other page carries them.
+const PAGE_SCRIPTS: [&str; 3] = ["scorecard", "calibrate", "drill"];
+
+/// The `script_*` words as JSON for a page's `data-words`, by page script.
+struct ScriptWords {
+    /// The words of the scripts every page loads.
+    common: String,
+    /// For each of [`PAGE_SCRIPTS`], the common words and that script's own.
+    pages: Vec<(&'static str, String)>,
+}
+
+impl ScriptWords {
+    fn new(words: &crate::theme::Words) -> Self {
+        let page_of = |key: &str| {
+            PAGE_SCRIPTS.into_iter().find(|page| {
+                key.strip_prefix("script_")
+                    .and_then(|rest| rest.strip_prefix(page))
+                    .is_some_and(|rest| rest.starts_with('_'))
+            })
+        };
+        let json = |page: Option<&str>| {
+            serde_json::to_string(
+                &words
+                    .iter()
+                    .filter(|(key, _)| {
+                        let own = page_of(key);
+                        key.starts_with("script_") && (own.is_none() || own == page)
+                    })
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            )
+            .unwrap_or_default()
+        };
+        ScriptWords {
+            common: json(None),
+            pages: PAGE_SCRIPTS
+                .into_iter()
+                .map(|p| (p, json(Some(p))))
+                .collect(),
+        }
+    }
+
+    /// The JSON for a page rendered from `template`.
+    fn for_template(&self, template: &str) -> &str {
+        let stem = template.strip_suffix(".html").unwrap_or(template);
+        self.pages
+            .iter()
+            .find(|(page, _)| *page == stem)
+            .map_or(&self.common, |(_, json)| json)
+    }
 }
 
 /// `word` with each `{name}` replaced by its value.
@@ -195,14 +248,8 @@ impl<'a> Renderer<'a> {
             theme_assets: theme.static_files().map_err(RenderError::Theme)?,
             label: book.config.test.label(),
             verification: crate::snippets::Verification::load(book),
-            words: words.clone(),
-            script_words: serde_json::to_string(
-                &words
-                    .iter()
-                    .filter(|(key, _)| key.starts_with("script_"))
-                    .collect::<std::collections::BTreeMap<_, _>>(),
-            )
-            .unwrap_or_default(),
+            script_words: ScriptWords::new(&words),
+            words,
             drawings: Mutex::default(),
         })
     }
@@ -559,7 +606,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("next", &next.map(|r| self.link(r)));
         ctx.insert("headings", &Vec::<Heading>::new());
         ctx.insert("words", &self.words);
-        ctx.insert("script_words", &self.script_words);
+        ctx.insert("script_words", self.script_words.for_template(template));
         fill(&mut ctx);
         self.tera
             .render(template, &ctx)
@@ -653,6 +700,7 @@ impl<'a> Renderer<'a> {
             ctx.insert("level", &(h.level + shift).min(6));
             ctx.insert("id", h.id);
             ctx.insert("inner_html", h.inner_html);
+            ctx.insert("words", &self.words);
             partial("partials/heading.html", &ctx)
         };
         let code_block = |c: &CodeBlockMarkup| {

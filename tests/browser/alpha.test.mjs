@@ -17,10 +17,25 @@
 // Usage: node alpha.test.mjs   (run.mjs also runs these first)
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 const cal = require('../../themes/default/calibrate.js');
+// The page gives the script its words (data-words); here they are the theme's English ones.
+cal.setWords(scriptWords(readFileSync(new URL('../../themes/default/words.toml', import.meta.url), 'utf8')));
 const nan = NaN;
+
+// The words of a words.toml whose keys start with `prefix`: `key = "value"` lines, whose
+// values are TOML basic strings (the escapes the theme uses, \" and \\, read the same in JSON).
+export function tomlWords(toml, prefix = '') {
+  const words = {};
+  for (const line of toml.split('\n')) {
+    const m = /^(\w+)\s*=\s*(".*")\s*$/.exec(line);
+    if (m && m[1].startsWith(prefix)) words[m[1]] = JSON.parse(m[2]);
+  }
+  return words;
+}
+export function scriptWords(toml) { return tomlWords(toml, 'script_'); }
 
 // Rows are raters; the functions take units (columns).
 const units = (rows) => rows[0].map((_, i) => rows.map((r) => (Number.isNaN(r[i]) ? null : r[i])));

@@ -4,13 +4,13 @@
 // target/browser/ at the repository root.
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
-import { readFileSync, mkdirSync, writeFileSync, existsSync, readdirSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdirSync, writeFileSync, existsSync, readdirSync, statSync, mkdtempSync, rmSync, cpSync } from 'node:fs';
 import { join, resolve, extname, dirname } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { runAlphaTests, REFERENCE, browserRatings } from './alpha.test.mjs';
+import { runAlphaTests, REFERENCE, browserRatings, tomlWords } from './alpha.test.mjs';
 import { writeBook } from './gen-book.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -421,6 +421,153 @@ await test('sheets: a 40-question level prints on several pages, header and foot
     rmSync(dir, { recursive: true, force: true });
   }
   notes.push('40-question sheets, pages: ' + JSON.stringify(longPages));
+});
+
+// The English pieces of the theme's words a page could show, as tests/build.rs finds them:
+// the text between `{name}` placeholders, trimmed of spaces and punctuation, two letters or
+// more, less the words French shares.
+const SAME_IN_FRENCH = ['Alpha', 'Alpha (ordinal)', 'Article', 'Date', 'Exact', 'on', 'Question', 'Questions', 'question', 'questions', 'Sources'];
+function englishFragments() {
+  const words = tomlWords(readFileSync(join(here, '../../themes/default/words.toml'), 'utf8'));
+  const out = [];
+  for (const [key, value] of Object.entries(words)) {
+    for (let piece of value.split(/\{\w+\}/)) {
+      for (let before = null; before !== piece;) {
+        before = piece;
+        piece = piece.replace(/^[\s.,:;·]+|[\s.,:;·]+$/g, '').replace(/\($/, '').replace(/^\)/, '');
+      }
+      if ((piece.match(/[A-Za-z]/g) || []).length >= 2 && !SAME_IN_FRENCH.includes(piece)) out.push([key, piece]);
+    }
+  }
+  return out;
+}
+function containsWord(text, word) {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    const before = text[i - 1], after = text[i + word.length];
+    if (!(before && /[\p{L}\p{N}]/u.test(before)) && !(after && /[\p{L}\p{N}]/u.test(after))) return true;
+  }
+  return false;
+}
+// What a page shows or reads out: text (code and data blocks aside) and labelling attributes.
+const interfaceTexts = () => {
+  const out = [document.title];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) if (!n.parentElement.closest('script, pre, code')) out.push(n.textContent);
+  for (const a of ['aria-label', 'placeholder', 'title', 'alt']) document.querySelectorAll(`[${a}]`).forEach((e) => out.push(e.getAttribute(a)));
+  return out;
+};
+
+await test('words: on a French bank every text the scripts write is French (scorecard, exports, calibration, drill, search)', async (page, context) => {
+  const dir = mkdtempSync(join(tmpdir(), 'handbook-french-'));
+  const problems = [];
+  try {
+    cpSync(join(here, '../fixtures/other-subject'), dir, { recursive: true });
+    execFileSync(handbookBin(), ['build', dir], { encoding: 'utf8', stdio: 'pipe' });
+    const site = join(dir, 'book');
+    const fr = JSON.parse(readFileSync(join(site, 'questions.json'), 'utf8'));
+    const english = englishFragments();
+    const judge = (where, texts) => {
+      // A format's name (handbook-scorecard/1) is a format, not a word.
+      for (const t of texts.map((x) => x.replace(/handbook-[a-z]+\/\d+/g, ' '))) {
+        if (t.includes('script_')) problems.push(`${where}: a missing word shows its key in "${t.trim()}"`);
+        for (const [key, f] of english) if (containsWord(t, f)) problems.push(`${where}: "${f}" (the English of ${key}) in "${t.trim().slice(0, 120)}"`);
+      }
+    };
+    const look = async (where, tab = page) => judge(where, await tab.evaluate(interfaceTexts));
+    const markdown = (text) => text.split('\n').map((l) => l.replace(/`[^`]*`/g, ' ')); // the book's code aside
+
+    // The scorecard, step by step: every status and reason the script writes.
+    const qs = (n) => fr.questions.filter((x) => x.level === n);
+    await page.goto('file://' + join(site, 'scorecard.html'));
+    await look('scorecard, not started');
+    assert((await page.textContent('#sc-reason')).includes('Pas commencé'), 'the reason is French: ' + await page.textContent('#sc-reason'));
+    await page.fill('[data-key="meta:candidate"]', 'C-7');
+    await page.fill('[data-key="meta:interviewer"]', 'Anne');
+    await page.check(`[data-key="q:${qs(1)[0].id}:signal:0"]`);
+    await look('scorecard, level 1 in progress');
+    assert((await page.textContent('#sc-level-1-status')).includes('en cours'), 'in progress');
+    await page.check(`[data-key="q:${qs(1)[0].id}:rating"][value="3"]`);
+    await page.check(`[data-key="q:${qs(2)[0].id}:rating"][value="2"]`);
+    await page.check(`[data-key="q:${qs(3)[0].id}:flag:0"]`);
+    await page.check('[data-key="rec"][value="none"]');
+    await look('scorecard, stopped at level 3 by a question red flag');
+    assert((await page.textContent('#sc-reason')).startsWith('Arrêté au niveau 3, non validé : question 3.1 notée 1'), 'reason: ' + await page.textContent('#sc-reason'));
+    assert((await page.textContent('#sc-level-4-status')).includes("l'ascension s'est arrêtée au niveau 3"), 'locked level');
+    const [mdFile] = await Promise.all([page.waitForEvent('download'), page.click('#sc-export-md')]);
+    assert(mdFile.suggestedFilename() === 'grille-C-7-Anne.md', 'file name: ' + mdFile.suggestedFilename());
+    const md = readFileSync(await mdFile.path(), 'utf8');
+    judge('scorecard Markdown export', markdown(md));
+    assert(md.includes('- Recommandation : pas de décision') && md.includes('## Niveau 4 : ') && md.includes('(au-delà de l\'arrêt : remarques, non noté)'), 'markdown export:\n' + md);
+    const [jsonFile] = await Promise.all([page.waitForEvent('download'), page.click('#sc-export-json')]);
+    const first = join(dir, 'grille-anne.json');
+    writeFileSync(first, readFileSync(await jsonFile.path()));
+    const card = JSON.parse(readFileSync(first, 'utf8'));
+    // The export is a format: its keys and codes stay as docs/scorecard-json.md defines them.
+    assert(card.format === 'handbook-scorecard/1' && card.recommendation === 'no decision' && card.levels[3].status === 'not scored', 'format codes');
+    await page.check('[data-key="level:1:flag"]');
+    await look('scorecard, the level red flag seen');
+    assert((await page.textContent('#sc-reason')).includes("le signal d'alarme du niveau a été vu"), 'level flag reason');
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    await page.click('#sc-clear');
+    judge('scorecard, the clear dialog', [asked]);
+    assert(asked.startsWith('Effacer'), 'the dialog is French: ' + asked);
+    for (let n = 1; n <= fr.levels.length; n++) await page.check(`[data-key="q:${qs(n)[0].id}:rating"][value="4"]`);
+    await look('scorecard, every level passed');
+    assert((await page.textContent('#sc-reason')) === `Les ${fr.levels.length} niveaux sont validés.`, 'all passed');
+
+    // A second interviewer, another candidate reference: the session notes it.
+    const tab = await context.newPage();
+    await tab.goto('file://' + join(site, 'scorecard.html'));
+    await tab.fill('[data-key="meta:candidate"]', 'C-8');
+    await tab.fill('[data-key="meta:interviewer"]', 'Paul');
+    await tab.check(`[data-key="q:${qs(1)[0].id}:rating"][value="1"]`);
+    const [second] = await Promise.all([tab.waitForEvent('download'), tab.click('#sc-export-json')]);
+    const secondFile = join(dir, 'grille-paul.json');
+    writeFileSync(secondFile, readFileSync(await second.path()));
+    await tab.close();
+
+    // The calibration session, with a file of another format among them.
+    await page.goto('file://' + join(site, 'calibrate.html'));
+    await page.setInputFiles('#calibrate-files', [first, secondFile, join(site, 'questions.json')]);
+    await page.waitForSelector('#calibrate-results:not([hidden])');
+    await look('calibration session');
+    const messages = await page.textContent('#calibrate-messages');
+    assert(messages.includes('questions.json : pas une grille handbook') && messages.includes('candidats différents'), 'messages: ' + messages);
+    assert((await page.textContent('#calibrate-alpha')).trim() === 'pas assez de notes', 'alpha text');
+    const [calFile] = await Promise.all([page.waitForEvent('download'), page.click('#calibrate-export-md')]);
+    assert(calFile.suggestedFilename() === 'seance-etalonnage.md', 'file name: ' + calFile.suggestedFilename());
+    const calMd = readFileSync(await calFile.path(), 'utf8');
+    judge('calibration Markdown export', markdown(calMd));
+    assert(calMd.includes('## À discuter d\'abord') && calMd.includes('| Tous les niveaux | pas assez de notes |'), 'calibration markdown:\n' + calMd);
+    await page.setInputFiles('#calibrate-files', [first]);
+    await page.waitForFunction(() => document.getElementById('calibrate-messages').textContent.includes('Chargez au moins'));
+    await look('calibration session, one file');
+
+    // The drill: the status, then each result.
+    await page.goto('file://' + join(site, 'drill.html'));
+    await look('drill, started');
+    assert((await page.textContent('#drill-status')).includes('réponses à noter'), 'drill status');
+    const items = await page.$$('.drill-item');
+    await page.check('input[name="drill-0"][value="1"]');
+    await page.check('input[name="drill-1"][value="4"]');
+    await page.click('#drill-check');
+    await look('drill, checked');
+    const results = await page.$$eval('.drill-result', (r) => r.map((x) => x.textContent));
+    assert(items.length === 4 && results.every((r) => r.startsWith('Note de référence : ')) && results[2].includes('Vous ne l\'avez pas notée'), 'drill results: ' + results);
+
+    // Search and the hidden lines of a snippet.
+    await page.goto('file://' + join(site, 'search.html') + '?q=NULL');
+    await look('search');
+    assert((await page.textContent('#search-status')).includes('trouvée(s)'), 'search status');
+    await page.goto('file://' + join(site, 'questions/null-comparison.html'));
+    await page.click('.toggle-hidden');
+    await look('question, hidden lines shown');
+    assert((await page.textContent('.toggle-hidden')) === 'Masquer les lignes masquées', 'toggle');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert(problems.length === 0, problems.slice(0, 20).join('\n'));
 });
 
 await test('search: finds questions from the header box and the page, filters by level, works from file://', async (page) => {

@@ -6,8 +6,20 @@
 // 2004; the coincidence-matrix form): questions are the units, interviewers the raters, the
 // ratings of scored levels the values. The pure functions below are also loaded by node in
 // tests/browser/alpha.test.mjs, which pins them to Python's `krippendorff` package.
+//
+// Every message is a word of the book's language: the page's `data-words` (words.toml,
+// `script_*` keys); node's tests set them with `setWords`.
 (function (root) {
   'use strict';
+
+  var words = {};
+  function setWords(w) { words = w || {}; }
+  // A word with each `{name}` filled in one pass (braces in a filled-in value stay as they
+  // are); a missing word shows its key.
+  function word(key, values) {
+    var w = typeof words[key] === 'string' ? words[key] : key;
+    return w.replace(/\{(\w+)\}/g, function (m, name) { return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m; });
+  }
 
   var FORMAT = 'handbook-scorecard/1';
   var MIN_FILES = 2, MAX_FILES = 10;
@@ -69,9 +81,9 @@
     var pairable = units.filter(function (u) {
       return u.filter(function (v) { return typeof v === 'number' && !isNaN(v); }).length >= 2;
     }).length;
-    if (pairable < MIN_UNITS) return { alpha: null, pairable: pairable, text: 'not enough ratings' };
+    if (pairable < MIN_UNITS) return { alpha: null, pairable: pairable, text: word('script_calibrate_not_enough') };
     var a = alphaOrdinal(units);
-    if (a === null) return { alpha: null, pairable: pairable, text: 'not defined' };
+    if (a === null) return { alpha: null, pairable: pairable, text: word('script_calibrate_not_defined') };
     var text = a.toFixed(3);
     if (text === '-0.000') text = '0.000';
     return { alpha: a, pairable: pairable, text: text };
@@ -79,12 +91,14 @@
 
   // Checks one parsed file; returns an error message naming the file, or null.
   function problemWith(name, rep, book) {
-    if (!rep || typeof rep !== 'object' || Array.isArray(rep)) return name + ': not a scorecard (the file holds no JSON object).';
+    if (!rep || typeof rep !== 'object' || Array.isArray(rep)) return word('script_calibrate_not_object', { file: name });
     if (rep.format !== FORMAT) {
-      return name + ': not a handbook scorecard in the format ' + FORMAT + (rep.format ? ' (its format is "' + String(rep.format) + '")' : ' (it has no "format" field)') + '. Export it from the scorecard page with Export JSON.';
+      return rep.format
+        ? word('script_calibrate_wrong_format', { file: name, format: FORMAT, found: String(rep.format) })
+        : word('script_calibrate_no_format', { file: name, format: FORMAT });
     }
-    if (rep.book !== book) return name + ': a scorecard of the book "' + String(rep.book) + '", not of this book ("' + book + '").';
-    if (!Array.isArray(rep.levels) || !rep.result) return name + ': the scorecard is incomplete (no levels or result); export it again.';
+    if (rep.book !== book) return word('script_calibrate_other_book', { file: name, other: String(rep.book), book: book });
+    if (!Array.isArray(rep.levels) || !rep.result) return word('script_calibrate_incomplete', { file: name });
     return null;
   }
 
@@ -115,7 +129,7 @@
           };
         });
       });
-      if (unknown.length) notes.push(x.file + ': ' + unknown.length + ' question(s) not in this book were ignored (' + unknown.join(', ') + ').');
+      if (unknown.length) notes.push(word('script_calibrate_unknown_questions', { file: x.file, n: unknown.length, ids: unknown.join(', ') }));
       var levelFlags = x.rep.levels.filter(function (l) { return l.red_flag && l.red_flag.seen; }).map(function (l) { return l.number; });
       return {
         name: dup ? names[i] + ' (' + x.file + ')' : names[i], file: x.file,
@@ -125,7 +139,10 @@
       };
     });
     var candidates = raters.map(function (r) { return r.candidate; }).filter(function (c, i, all) { return all.indexOf(c) === i; });
-    if (candidates.length > 1) notes.push('These scorecards name different candidates (' + candidates.map(function (c) { return c || 'none'; }).join(', ') + '): a calibration session compares ratings of the same interview.');
+    if (candidates.length > 1) {
+      var listed = candidates.map(function (c) { return c || word('script_calibrate_no_candidate'); }).join(', ');
+      notes.push(word('script_calibrate_different_candidates', { candidates: listed }));
+    }
 
     var questions = data.questions.map(function (q) {
       var per = raters.map(function (r) { return r.answers[q.id] || null; });
@@ -136,8 +153,8 @@
       var spread = rated.length >= 2 ? Math.max.apply(null, rated) - Math.min.apply(null, rated) : 0;
       var flagged = heard.filter(function (a) { return a.flags.length; }).length;
       var why = [];
-      if (spread >= 2) why.push('ratings ' + rated.join(', ') + ' differ by ' + spread);
-      if (flagged && flagged < heard.length) why.push('a red flag seen by ' + flagged + ' of the ' + heard.length + ' interviewers who asked it');
+      if (spread >= 2) why.push(word('script_calibrate_ratings_differ', { ratings: rated.join(', '), spread: spread }));
+      if (flagged && flagged < heard.length) why.push(word('script_calibrate_flag_split', { n: flagged, total: heard.length }));
       return { q: q, per: per, ratings: ratings, discuss: why };
     });
     var overall = agreement(questions.map(function (x) { return x.ratings; }));
@@ -150,23 +167,25 @@
 
   function markdown(data, s) {
     var cell = function (t) { return String(t).replace(/\|/g, '\\|').replace(/\n/g, ' '); };
-    var out = ['# Calibration session: ' + data.book, ''];
-    out.push('## Interviewers', '', '| Interviewer | File | Candidate | Date | Level reached | Reason |', '|---|---|---|---|---|---|');
-    s.raters.forEach(function (r) { out.push('| ' + [r.name, r.file, r.candidate || '-', r.date || '-', r.reached, r.reason].map(cell).join(' | ') + ' |'); });
-    out.push('', "## Agreement (Krippendorff's alpha, ordinal)", '', '| Questions | Alpha | Rated by at least two |', '|---|---|---|');
-    out.push('| All levels | ' + s.overall.text + ' | ' + s.overall.pairable + ' |');
-    s.levels.forEach(function (l) { out.push('| Level ' + l.number + ': ' + cell(l.title) + ' | ' + l.agreement.text + ' | ' + l.agreement.pairable + ' |'); });
-    out.push('', '## Discuss first', '');
+    var row = function (cells) { return '| ' + cells.map(cell).join(' | ') + ' |'; };
+    var w = function (key) { return word('script_calibrate_' + key); };
+    var out = ['# ' + word('script_calibrate_md_title', { book: data.book }), ''];
+    out.push('## ' + w('md_interviewers'), '', row([w('interviewer'), w('file'), w('candidate'), w('date'), w('level_reached'), w('reason')]), '|---|---|---|---|---|---|');
+    s.raters.forEach(function (r) { out.push(row([r.name, r.file, r.candidate || '-', r.date || '-', r.reached, r.reason])); });
+    out.push('', '## ' + w('md_agreement'), '', row([w('md_questions'), w('md_alpha'), w('md_rated_by_two')]), '|---|---|---|');
+    out.push(row([w('all_levels'), s.overall.text, s.overall.pairable]));
+    s.levels.forEach(function (l) { out.push(row([word('script_calibrate_level_title', { n: l.number, title: l.title }), l.agreement.text, l.agreement.pairable])); });
+    out.push('', '## ' + w('discuss_first'), '');
     var discuss = s.questions.filter(function (x) { return x.discuss.length; });
-    if (!discuss.length) out.push('None.');
+    if (!discuss.length) out.push(w('md_none'));
     discuss.forEach(function (x) { out.push('- ' + x.q.level + '.' + x.q.order + ' ' + x.q.question + ': ' + x.discuss.join('; ')); });
-    if (s.notes.length) { out.push('', '## Notes', ''); s.notes.forEach(function (n) { out.push('- ' + n); }); }
-    out.push('', '## Every question', '');
+    if (s.notes.length) { out.push('', '## ' + w('notes'), ''); s.notes.forEach(function (n) { out.push('- ' + n); }); }
+    out.push('', '## ' + w('md_every_question'), '');
     s.questions.forEach(function (x) {
-      out.push('### ' + x.q.level + '.' + x.q.order + ' ' + x.q.question, '', '| Interviewer | Rating | Signals | Red flags | Notes |', '|---|---|---|---|---|');
+      out.push('### ' + x.q.level + '.' + x.q.order + ' ' + x.q.question, '', row([w('interviewer'), w('rating'), w('md_signals'), w('md_red_flags'), w('notes')]), '|---|---|---|---|---|');
       s.raters.forEach(function (r, i) {
         var a = x.per[i];
-        var rating = !a ? 'not in file' : a.rating !== null ? a.rating : a.noted !== null ? a.noted + ' (past the stop, not scored)' : '-';
+        var rating = !a ? w('not_in_file') : a.rating !== null ? a.rating : a.noted !== null ? word('script_calibrate_md_noted', { rating: a.noted }) : '-';
         out.push('| ' + [r.name, rating, a ? a.signals.join('; ') || '-' : '-', a ? a.flags.join('; ') || '-' : '-', a ? a.notes || '-' : '-'].map(cell).join(' | ') + ' |');
       });
       out.push('');
@@ -174,7 +193,7 @@
     return out.join('\n');
   }
 
-  var api = { alphaOrdinal: alphaOrdinal, agreement: agreement, problemWith: problemWith, analyse: analyse, markdown: markdown, FORMAT: FORMAT, MIN_UNITS: MIN_UNITS };
+  var api = { alphaOrdinal: alphaOrdinal, agreement: agreement, problemWith: problemWith, analyse: analyse, markdown: markdown, setWords: setWords, FORMAT: FORMAT, MIN_UNITS: MIN_UNITS };
   if (typeof module === 'object' && module.exports) { module.exports = api; return; }
   root.handbookCalibrate = api;
 
@@ -182,6 +201,7 @@
   var input = document.getElementById('calibrate-files');
   if (!input) return;
   var data = JSON.parse(document.getElementById('scorecard-data').textContent);
+  try { setWords(JSON.parse(document.body.getAttribute('data-words') || '{}')); } catch (e) { setWords({}); }
   var session = null;
 
   function el(tag, cls, text) {
@@ -209,20 +229,20 @@
     session = null;
     document.getElementById('calibrate-results').hidden = true;
     if (files.length > MAX_FILES) {
-      showMessages(['You chose ' + files.length + ' files: a session compares at most ' + MAX_FILES + ' scorecards.']);
+      showMessages([word('script_calibrate_too_many', { n: files.length, max: MAX_FILES })]);
       return;
     }
     Promise.all(files.map(readFile)).then(function (read) {
       var problems = [], loaded = [];
       read.forEach(function (r) {
-        if (r.error) { problems.push(r.file + ': the file could not be read.'); return; }
+        if (r.error) { problems.push(word('script_calibrate_unreadable', { file: r.file })); return; }
         var rep;
-        try { rep = JSON.parse(r.text); } catch (e) { problems.push(r.file + ': not a JSON file (' + e.message + ').'); return; }
+        try { rep = JSON.parse(r.text); } catch (e) { problems.push(word('script_calibrate_not_json', { file: r.file, error: e.message })); return; }
         var p = problemWith(r.file, rep, data.book);
         if (p) problems.push(p); else loaded.push({ file: r.file, rep: rep });
       });
       if (loaded.length < MIN_FILES) {
-        problems.push('Load at least ' + MIN_FILES + ' scorecards of this book to compare (' + loaded.length + ' loaded).');
+        problems.push(word('script_calibrate_too_few', { min: MIN_FILES, n: loaded.length }));
         showMessages(problems);
         return;
       }
@@ -271,16 +291,16 @@
     var box = document.getElementById('calibrate-questions');
     box.textContent = '';
     data.levels.forEach(function (l) {
-      box.appendChild(el('h3', null, 'Level ' + l.number + ': ' + l.title));
+      box.appendChild(el('h3', null, word('script_calibrate_level_title', { n: l.number, title: l.title })));
       s.questions.filter(function (x) { return x.q.level === l.number; }).forEach(function (x) {
         var section = el('section', 'cal-question' + (x.discuss.length ? ' is-discuss' : ''));
         section.id = 'cal-q-' + x.q.id;
         section.appendChild(el('h4', null, x.q.level + '.' + x.q.order + ' ' + x.q.question));
-        if (x.discuss.length) section.appendChild(el('p', 'cal-why', 'Discuss first: ' + x.discuss.join('; ') + '.'));
+        if (x.discuss.length) section.appendChild(el('p', 'cal-why', word('script_calibrate_discuss_why', { why: x.discuss.join('; ') })));
         var table = el('table', 'cal-side');
         var head = el('thead');
         var hr = el('tr');
-        ['Interviewer', 'Rating', 'Signals heard', 'Red flags seen', 'Notes'].forEach(function (h) { var c = el('th', null, h); c.scope = 'col'; hr.appendChild(c); });
+        ['interviewer', 'rating', 'signals_heard', 'red_flags_seen', 'notes'].forEach(function (key) { var c = el('th', null, word('script_calibrate_' + key)); c.scope = 'col'; hr.appendChild(c); });
         head.appendChild(hr);
         table.appendChild(head);
         var tb = el('tbody');
@@ -290,7 +310,7 @@
           var th = el('th', null, r.name);
           th.scope = 'row';
           tr.appendChild(th);
-          var rating = !a ? 'not in file' : a.rating !== null ? String(a.rating) : a.noted !== null ? a.noted + ' (past the stop: a note)' : '–';
+          var rating = !a ? word('script_calibrate_not_in_file') : a.rating !== null ? String(a.rating) : a.noted !== null ? word('script_calibrate_noted', { rating: a.noted }) : '–';
           tr.appendChild(el('td', 'cal-rating', rating));
           [a ? a.signals : [], a ? a.flags : []].forEach(function (list) {
             var td = el('td');
@@ -312,7 +332,7 @@
     if (!session) return;
     var a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([markdown(data, session)], { type: 'text/markdown' }));
-    a.download = 'calibration-session.md';
+    a.download = word('script_calibrate_md_file').replace(/[^A-Za-z0-9_-]+/g, '-') + '.md';
     document.body.appendChild(a);
     a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);

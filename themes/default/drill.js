@@ -11,6 +11,14 @@
   var list = document.getElementById('drill-items');
   var checkButton = document.getElementById('drill-check');
   var status = document.getElementById('drill-status');
+  // The interface words of the book's language: the page's `data-words` (words.toml,
+  // `script_*` keys). A missing word shows its key; `{name}` is filled in one pass.
+  var words = {};
+  try { words = JSON.parse(document.body.getAttribute('data-words') || '{}'); } catch (e) { words = {}; }
+  function word(key, values) {
+    var w = typeof words[key] === 'string' ? words[key] : key;
+    return w.replace(/\{(\w+)\}/g, function (m, name) { return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m; });
+  }
 
   function shuffle(a) {
     for (var i = a.length - 1; i > 0; i--) {
@@ -37,10 +45,11 @@
     document.getElementById('drill-summary').hidden = true;
     if (!items.length) {
       checkButton.hidden = true;
-      status.textContent = 'Level ' + level + ' has no anchors yet: nothing to practise on.';
+      status.textContent = word('script_drill_no_anchors', { n: level });
       return;
     }
-    status.textContent = items.length + ' answers to rate, from ' + data.questions.filter(function (q) { return q.level === level && q.anchors && q.anchors.length; }).length + ' questions of level ' + level + '.';
+    var asked = data.questions.filter(function (q) { return q.level === level && q.anchors && q.anchors.length; }).length;
+    status.textContent = word('script_drill_status', { n: items.length, questions: asked, level: level });
     items.forEach(function (item, i) {
       var li = el('li', 'drill-item');
       var fs = el('fieldset');
@@ -76,17 +85,18 @@
     items.forEach(function (item, i) {
       var chosen = item.node.querySelector('input[name="drill-' + i + '"]:checked');
       var result = item.node.querySelector('.drill-result');
-      var ref = 'Reference rating: ' + item.reference;
       if (!chosen) {
         unrated++;
-        result.textContent = ref + '. You did not rate it.';
+        result.textContent = word('script_drill_unrated', { reference: item.reference });
         item.node.setAttribute('data-distance', 'none');
         return;
       }
       var d = Math.abs(Number(chosen.value) - item.reference);
       if (d === 0) exact++; else if (d === 1) adjacent++; else off++;
       item.node.setAttribute('data-distance', String(d));
-      result.textContent = ref + '. Yours: ' + chosen.value + ' (' + (d === 0 ? 'exact' : 'off by ' + d) + ').';
+      result.textContent = d === 0
+        ? word('script_drill_exact', { reference: item.reference, yours: chosen.value })
+        : word('script_drill_off', { reference: item.reference, yours: chosen.value, d: d });
     });
     document.getElementById('drill-exact').textContent = String(exact);
     document.getElementById('drill-adjacent').textContent = String(adjacent);

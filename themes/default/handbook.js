@@ -3,12 +3,14 @@
   'use strict';
   var root = document.body.getAttribute('data-root') || '';
   var html = document.documentElement;
-  // The interface words of the book's language (words.toml, `script_*` keys).
+  // The interface words of the book's language: the page's `data-words` (words.toml, `script_*`
+  // keys). A missing word shows its key, never a silent English default. `{name}` is filled in
+  // one pass, so braces in a filled-in value stay as they are.
   var words = {};
   try { words = JSON.parse(document.body.getAttribute('data-words') || '{}'); } catch (e) { words = {}; }
-  function word(key, fallback, n) {
-    var w = typeof words[key] === 'string' ? words[key] : fallback;
-    return n === undefined ? w : w.split('{n}').join(String(n));
+  function word(key, values) {
+    var w = typeof words[key] === 'string' ? words[key] : key;
+    return w.replace(/\{(\w+)\}/g, function (m, name) { return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m; });
   }
 
   // The sidebar's question lists come from the shared search index, not from every page: a
@@ -52,7 +54,7 @@
       var figure = button.closest('.snippet');
       var shown = figure.classList.toggle('show-hidden');
       button.setAttribute('aria-pressed', String(shown));
-      button.textContent = shown ? word('script_hide_hidden_lines', 'Hide hidden lines') : word('script_show_hidden_lines', 'Show hidden lines');
+      button.textContent = shown ? word('script_hide_hidden_lines') : word('script_show_hidden_lines');
     });
   });
 
@@ -83,10 +85,10 @@
     var badge = document.createElement('span');
     if (e.l === undefined) { // an article belongs to no level
       badge.className = 'level-badge article-badge';
-      badge.textContent = word('script_article', 'Article');
+      badge.textContent = word('script_article');
     } else {
       badge.className = 'level-badge level-' + e.l;
-      badge.textContent = word('script_level_short', 'L{n}', e.l);
+      badge.textContent = word('script_level_short', { n: e.l });
     }
     a.appendChild(badge);
     a.appendChild(document.createTextNode(' ' + e.q));
@@ -142,7 +144,7 @@
       var results = search(pageBox.value, levelSelect.value);
       out.textContent = '';
       results.forEach(function (e) { out.appendChild(resultItem(e)); });
-      status.textContent = (pageBox.value || levelSelect.value) ? word('script_found', '{n} question(s) found', results.length) : word('script_type_to_search', 'Type words to search {n} questions.', index.length);
+      status.textContent = (pageBox.value || levelSelect.value) ? word('script_found', { n: results.length }) : word('script_type_to_search', { n: index.length });
     };
     pageBox.addEventListener('input', run);
     levelSelect.addEventListener('change', run);

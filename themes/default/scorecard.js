@@ -5,12 +5,22 @@
 //   rating is 1 and at most one rating is 2. The next level opens only then.
 // - The level reached is the last level passed in order; later levels are notes, not scores.
 // The scale (values and labels) comes from the page's data, which the build takes from the
-// guide's front matter. State lives in sessionStorage only. No network requests.
+// guide's front matter; the words from the page's `data-words`. State lives in sessionStorage
+// only. No network requests.
 (function () {
   'use strict';
   var form = document.getElementById('scorecard');
   if (!form) return;
   var data = JSON.parse(document.getElementById('scorecard-data').textContent);
+  // The interface words of the book's language: the page's `data-words` (words.toml,
+  // `script_*` keys). A missing word shows its key; `{name}` is filled in one pass, so braces in
+  // a filled-in value (a question, a note) stay as they are.
+  var words = {};
+  try { words = JSON.parse(document.body.getAttribute('data-words') || '{}'); } catch (e) { words = {}; }
+  function word(key, values) {
+    var w = typeof words[key] === 'string' ? words[key] : key;
+    return w.replace(/\{(\w+)\}/g, function (m, name) { return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m; });
+  }
   var storageKey = 'handbook-scorecard:' + data.book;
   var state = {};
   try { state = JSON.parse(sessionStorage.getItem(storageKey) || '{}') || {}; } catch (e) { state = {}; }
@@ -62,7 +72,7 @@
     var level = data.levels[n - 1];
     var qs = byLevel[n];
     if (state['level:' + n + ':flag']) {
-      return { status: 'failed', reason: "the level's red flag was seen (" + level.red_flag + ')' };
+      return { status: 'failed', reason: word('script_scorecard_level_flag_seen', { red_flag: level.red_flag }) };
     }
     var ones = [], twos = [], unrated = [];
     qs.forEach(function (q) {
@@ -75,17 +85,19 @@
     if (ones.length) {
       why.push(ones.map(function (q) {
         var flags = flagsOfQuestion(q);
-        return 'question ' + label(q) + ' rated ' + lowest + (flags.length ? ' (red flag: ' + flags.join('; ') + ')' : '');
+        return flags.length
+          ? word('script_scorecard_question_rated_flag', { question: label(q), rating: lowest, flags: flags.join('; ') })
+          : word('script_scorecard_question_rated', { question: label(q), rating: lowest });
       }).join(', '));
     }
     if (twos.length > 1) {
-      why.push(twos.length + ' questions rated ' + (lowest + 1) + ' (' + twos.map(label).join(', ') + '; at most one may be)');
+      why.push(word('script_scorecard_too_many', { n: twos.length, rating: lowest + 1, questions: twos.map(label).join(', ') }));
     }
     if (why.length) return { status: 'failed', reason: why.join('; ') };
     if (unrated.length) {
-      return { status: 'open', reason: (qs.length - unrated.length) + ' of ' + qs.length + ' questions rated' };
+      return { status: 'open', reason: word('script_scorecard_rated_of', { n: qs.length - unrated.length, total: qs.length }) };
     }
-    return { status: 'passed', reason: 'every question rated, no ' + lowest + ', ' + (twos.length ? 'one' : 'no') + ' ' + (lowest + 1) };
+    return { status: 'passed', reason: word(twos.length ? 'script_scorecard_all_rated_one' : 'script_scorecard_all_rated_none', { lowest: lowest, second: lowest + 1 }) };
   }
 
   // The climb: levels in order, up to the first one not passed.
@@ -99,10 +111,10 @@
       else stop = { level: n, status: j.status, reason: j.reason };
     }
     var reason;
-    if (!stop) reason = 'All ' + data.levels.length + ' levels passed.';
-    else if (stop.level === 1 && stop.status === 'open' && !hasMarks(1)) reason = 'Not started: rate the level 1 questions.';
-    else if (stop.status === 'open') reason = 'Stopped at level ' + stop.level + ', not decided yet: ' + stop.reason + '.';
-    else reason = 'Stopped at level ' + stop.level + ', not passed: ' + stop.reason + '.';
+    if (!stop) reason = word('script_scorecard_all_passed', { n: data.levels.length });
+    else if (stop.level === 1 && stop.status === 'open' && !hasMarks(1)) reason = word('script_scorecard_not_started');
+    else if (stop.status === 'open') reason = word('script_scorecard_stopped_open', { n: stop.level, reason: stop.reason });
+    else reason = word('script_scorecard_stopped_failed', { n: stop.level, reason: stop.reason });
     return { reached: reached, stop: stop, levels: levels, reason: reason };
   }
 
@@ -121,10 +133,11 @@
       var j = r.levels[i];
       var status = document.getElementById('sc-level-' + n + '-status');
       status.className = 'sc-status is-' + (locked ? 'locked' : j.status);
-      if (locked) status.textContent = 'Level ' + n + ': not scored (the climb stopped at level ' + open + ').';
-      else if (j.status === 'passed') status.textContent = 'Level ' + n + ' passed: ' + j.reason + '.';
-      else if (j.status === 'failed') status.textContent = 'Level ' + n + ' not passed: ' + j.reason + '.';
-      else status.textContent = 'Level ' + n + (hasMarks(n) ? ' in progress: ' + j.reason + '.' : ': not scored yet.');
+      if (locked) status.textContent = word('script_scorecard_level_locked', { n: n, stop: open });
+      else if (j.status === 'passed') status.textContent = word('script_scorecard_level_passed', { n: n, reason: j.reason });
+      else if (j.status === 'failed') status.textContent = word('script_scorecard_level_failed', { n: n, reason: j.reason });
+      else if (hasMarks(n)) status.textContent = word('script_scorecard_level_in_progress', { n: n, reason: j.reason });
+      else status.textContent = word('script_scorecard_level_not_scored_yet', { n: n });
     });
     // A question with a red flag is rated 1: the other ratings are not available.
     data.questions.forEach(function (q) {
@@ -135,7 +148,7 @@
       });
       box.querySelector('.sc-forced').hidden = !forced;
     });
-    document.getElementById('sc-level-reached').textContent = 'Level reached: ' + r.reached;
+    document.getElementById('sc-level-reached').textContent = word('script_scorecard_level_reached', { n: r.reached });
     document.getElementById('sc-reason').textContent = r.reason;
   }
 
@@ -187,21 +200,29 @@
     };
   }
   function ratingText(v) { return v + (labels[v] ? ' (' + labels[v] + ')' : ''); }
+  // The recommendation as the export's reader sees it: a number and its word, or "no decision".
+  function recommendationText(rec) {
+    if (typeof rec === 'number') return rec + ' ' + word('script_scorecard_recommendation_' + rec);
+    return rec === 'no decision' ? word('script_scorecard_recommendation_none') : '-';
+  }
   function markdown(rep) {
-    var recNames = { 1: '1 strong no', 2: '2 no', 3: '3 yes', 4: '4 strong yes' };
-    var out = ['# Scorecard: ' + rep.book, '',
-      '- Candidate reference: ' + (rep.candidate || '-'), '- Interviewer: ' + (rep.interviewer || '-'), '- Date: ' + (rep.date || '-'),
-      '- Level reached: ' + rep.result.level_reached, '- ' + rep.result.reason,
-      '- Recommendation: ' + (typeof rep.recommendation === 'number' ? recNames[rep.recommendation] : (rep.recommendation || '-')), ''];
+    var out = ['# ' + word('script_scorecard_md_title', { book: rep.book }), '',
+      '- ' + word('script_scorecard_md_candidate', { value: rep.candidate || '-' }),
+      '- ' + word('script_scorecard_md_interviewer', { value: rep.interviewer || '-' }),
+      '- ' + word('script_scorecard_md_date', { value: rep.date || '-' }),
+      '- ' + word('script_scorecard_level_reached', { n: rep.result.level_reached }), '- ' + rep.result.reason,
+      '- ' + word('script_scorecard_md_recommendation', { value: recommendationText(rep.recommendation) }), ''];
     rep.levels.forEach(function (l) {
-      out.push('## Level ' + l.number + ': ' + l.title + (l.scored ? ' (' + (l.passed ? 'passed' : l.status === 'failed' ? 'not passed' : 'not decided') + ')' : ' (past the stop: notes, not scored)'));
-      out.push('', '- [' + (l.red_flag.seen ? 'x' : ' ') + '] Level red flag: ' + l.red_flag.text, '');
+      var status = !l.scored ? 'past_stop' : l.passed ? 'passed' : l.status === 'failed' ? 'not_passed' : 'not_decided';
+      out.push('## ' + word('script_scorecard_md_level', { n: l.number, status: word('script_scorecard_md_' + status), title: l.title }));
+      out.push('', '- [' + (l.red_flag.seen ? 'x' : ' ') + '] ' + word('script_scorecard_md_level_flag', { text: l.red_flag.text }), '');
       l.questions.forEach(function (q) {
-        out.push('### ' + q.level + '.' + q.order + ' ' + q.question, '', '- Rating: ' + (q.rating ? ratingText(q.rating) + (l.scored ? '' : ', a note: past the stop') : '-'));
+        var rating = !q.rating ? '-' : l.scored ? ratingText(q.rating) : word('script_scorecard_md_rating_note', { rating: ratingText(q.rating) });
+        out.push('### ' + q.level + '.' + q.order + ' ' + q.question, '', '- ' + word('script_scorecard_md_rating', { value: rating }));
         q.signals.forEach(function (s) { out.push('- [' + (s.checked ? 'x' : ' ') + '] ' + s.text); });
-        q.red_flags.forEach(function (s) { out.push('- [' + (s.checked ? 'x' : ' ') + '] Red flag: ' + s.text); });
-        out.push('- [' + (q.connected ? 'x' : ' ') + '] Connected to another level');
-        if (q.notes) out.push('- Notes: ' + q.notes.replace(/\n/g, ' '));
+        q.red_flags.forEach(function (s) { out.push('- [' + (s.checked ? 'x' : ' ') + '] ' + word('script_scorecard_md_red_flag', { text: s.text })); });
+        out.push('- [' + (q.connected ? 'x' : ' ') + '] ' + word('script_scorecard_md_connected'));
+        if (q.notes) out.push('- ' + word('script_scorecard_md_notes', { text: q.notes.replace(/\n/g, ' ') }));
         out.push('');
       });
     });
@@ -216,15 +237,16 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
   function fileName(ext) {
-    var ref = (state['meta:candidate'] || 'candidate').replace(/[^A-Za-z0-9_-]+/g, '-');
-    var who = (state['meta:interviewer'] || '').replace(/[^A-Za-z0-9_-]+/g, '-');
-    return 'scorecard-' + ref + (who ? '-' + who : '') + '.' + ext;
+    var safe = function (s) { return s.replace(/[^A-Za-z0-9_-]+/g, '-'); };
+    var ref = safe(state['meta:candidate'] || word('script_scorecard_file_candidate'));
+    var who = safe(state['meta:interviewer'] || '');
+    return safe(word('script_scorecard_file')) + '-' + ref + (who ? '-' + who : '') + '.' + ext;
   }
   document.getElementById('sc-export-md').addEventListener('click', function () { download(fileName('md'), 'text/markdown', markdown(report())); });
   document.getElementById('sc-export-json').addEventListener('click', function () { download(fileName('json'), 'application/json', JSON.stringify(report(), null, 2)); });
   document.getElementById('sc-print').addEventListener('click', function () { window.print(); });
   document.getElementById('sc-clear').addEventListener('click', function () {
-    if (!window.confirm('Clear every mark and note on this scorecard?')) return;
+    if (!window.confirm(word('script_scorecard_confirm_clear'))) return;
     state = {};
     try { sessionStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
     apply();

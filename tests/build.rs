@@ -771,8 +771,8 @@ fn a_bank_on_another_subject_builds_and_speaks_its_own_language() {
         .filter(|p| p.extension().is_some_and(|x| x == "html"))
         .collect();
     // Every page: front page, guide, search, 404, scorecard, calibration, drill, 7 levels, 7
-    // questions, the interview sheet, 7 level sheets and 7 anchors sheets.
-    assert_eq!(pages.len(), 36, "{pages:?}");
+    // questions, the interview sheet, 7 level sheets, 7 anchors sheets and print.html.
+    assert_eq!(pages.len(), 37, "{pages:?}");
     let mut shown = Vec::new();
     for page in &pages {
         // A script's word holds placeholders ("{level}"): they are not words a reader sees.

@@ -670,3 +670,46 @@ fn wait_long(mut cond: impl FnMut() -> bool) -> bool {
     }
     false
 }
+
+/// serve publishes an edited answer before the whole-book page (`print.html`), which renders
+/// on another thread; its result is taken only if no newer change came meanwhile, and then the
+/// site equals a full build.
+#[test]
+fn deferred_whole_book_pages_are_taken_only_when_current() {
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    let q = root.join("content/questions/first-question.md");
+    let edit = |from: &str, to: &str| {
+        let before = read(&q);
+        assert!(before.contains(from), "fixture changed: {from}");
+        std::fs::write(&q, before.replace(from, to)).unwrap();
+    };
+    edit("It doubles its input", "It doubles its argument");
+    live.update_first(&root, std::slice::from_ref(&q)).unwrap();
+    let stale = live.take_deferred().expect("print.html is deferred");
+    edit("It doubles its argument", "It doubles its operand");
+    live.update_first(&root, std::slice::from_ref(&q)).unwrap();
+    let current = live.take_deferred().expect("print.html is deferred again");
+    let (generation, files) = stale.render();
+    assert!(
+        !live.accept(generation, files.unwrap()),
+        "a stale render was taken"
+    );
+    let (generation, files) = current.render();
+    assert!(live.accept(generation, files.unwrap()));
+    let full = handbook::serve::rebuild(&root).unwrap();
+    let print = String::from_utf8_lossy(&live.files()["print.html"]).to_string();
+    assert!(
+        print.contains("It doubles its operand"),
+        "the newest answer is in print.html"
+    );
+    for (path, bytes) in &full {
+        assert_eq!(
+            live.files().get(path),
+            Some(bytes),
+            "{path} differs from a full build"
+        );
+    }
+}

@@ -168,6 +168,8 @@ pub enum Event {
     Verifying(Vec<PathBuf>),
     /// It finished: the report's summary, or why it could not run.
     Verified(Vec<PathBuf>, Result<String, String>),
+    /// The whole-book pages of change `generation`, rendered on their own thread.
+    Rendered(u64, Result<Vec<crate::render::OutputFile>, String>),
 }
 
 /// How `serve` runs.
@@ -200,6 +202,7 @@ pub fn serve(
         live: Live::default(),
         site: Arc::new(Site::default()),
         status: Status::default(),
+        events: tx.clone(),
         verifier: if options.verify {
             Some(verify::spawn(tx.clone())?)
         } else {
@@ -245,6 +248,7 @@ pub fn serve(
                 }
                 Event::Verifying(files) => rebuilder.verifying(&files),
                 Event::Verified(files, result) => rebuilder.verified(&files, result),
+                Event::Rendered(generation, result) => rebuilder.rendered(generation, result),
             };
             consider(first, &mut changed);
             // Coalesce bursts: a save is often several events (truncate, write, rename), and
@@ -271,6 +275,8 @@ struct Rebuilder<'a> {
     live: Live,
     site: Arc<Site>,
     status: Status,
+    /// Where deferred renders report back.
+    events: Sender<Event>,
     verifier: Option<Sender<verify::Request>>,
     on_event: &'a (dyn Fn(&str) + Sync),
 }
@@ -306,13 +312,26 @@ impl Rebuilder<'_> {
 
     fn changed(&mut self, changed: &[PathBuf]) {
         let started = std::time::Instant::now();
-        let result = self.live.update(&self.root, changed);
+        let result = self.live.update_first(&self.root, changed);
         let ok = result.is_ok();
         self.outcome(result);
         if !ok {
             return;
         }
         (self.on_event)(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
+        // The whole-book pages after the edited page is served, on their own thread.
+        if let Some(deferred) = self.live.take_deferred() {
+            let events = self.events.clone();
+            let spawned = std::thread::Builder::new()
+                .name("handbook-deferred".into())
+                .spawn(move || {
+                    let (generation, result) = deferred.render();
+                    let _ = events.send(Event::Rendered(generation, result));
+                });
+            if let Err(e) = spawned {
+                self.outcome(Err(format!("cannot start a render thread: {e}")));
+            }
+        }
         let content = self.root.join(crate::content::CONTENT_DIR);
         let answers: Vec<PathBuf> = changed
             .iter()
@@ -326,6 +345,21 @@ impl Rebuilder<'_> {
                 book: book.clone(),
                 files: answers,
             });
+        }
+    }
+
+    fn rendered(
+        &mut self,
+        generation: u64,
+        result: Result<Vec<crate::render::OutputFile>, String>,
+    ) {
+        match result {
+            Ok(files) => {
+                if self.live.accept(generation, files) {
+                    self.publish();
+                }
+            }
+            Err(e) => self.outcome(Err(e)),
         }
     }
 

@@ -370,7 +370,7 @@ pub struct TocLevel<'a> {
 
 /// The table of contents of print.html: every section's anchor and title.
 pub fn print_toc<'a>(book: &Book, shared: &'a Shared) -> PrintToc<'a> {
-    let anchor = |route: Route| super::print_anchor(book, route).unwrap_or_default();
+    let anchor = |route: Route| super::print::print_anchor(book, route).unwrap_or_default();
     PrintToc {
         guide: TocEntry {
             anchor: anchor(Route::Guide),

@@ -147,7 +147,9 @@ impl<'a> Renderer<'a> {
         let ctx = markdown::Context {
             link: &link,
             allow_html: self.book.config.output.html.allow_html,
-            highlight: self.book.config.output.html.highlight,
+            // print.html repeats every answer: highlighting it again doubled the build's
+            // highlighting, its largest cost, for colours a printed page does not need.
+            highlight: self.book.config.output.html.highlight && print_prefix.is_none(),
             heading: &heading,
             code_block: &code_block,
             diagram: &diagram,

@@ -177,8 +177,8 @@ echo "$serve_load"
   echo "| serve, 1,000 questions | median |"
   echo "|---|---|"
   echo "| save an edit to one answer -> new version served | $serve_ms |"
-  echo "| save an edit to one question's \`summary\` (question and level page re-rendered) -> new version served | $serve_summary_ms |"
-  echo "| save an edit to one question's title (every page listing it re-rendered, incl. the 1,000-question scorecard) -> new version served | $serve_front_ms |"
+  echo "| save an edit to one question's \`summary\` (every route showing the question re-rendered: its level pages and sheets, the index, the whole-bank pages; print.html on its own thread) -> new version served | $serve_summary_ms |"
+  echo "| save an edit to one question's title (the same routes, plus its neighbours' previous/next links) -> new version served | $serve_front_ms |"
   echo
   echo "serve while N other connections are held (\`bench/serve_load.py\`; 20 requests of \`GET /\`, each on a fresh connection):"
   echo

@@ -5,30 +5,18 @@
 //   HOSTILE_SITE: a build of tests/fixtures/hostile (content that tries to break out).
 // Both are loaded over http and from file://; the injected code must never run, the CSP must
 // report the blocked attempts, and the pages' own scripts (search index, theme) must still work.
-import { chromium } from 'playwright-core';
-import { createServer } from 'node:http';
+import { launch, serveDir } from './support.mjs';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, resolve, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [probe, hostile] = process.argv.slice(2).map((d) => resolve(d));
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json' };
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = join(dir, path.endsWith('/') ? path + 'index.html' : path);
-    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok([server, `http://127.0.0.1:${server.address().port}/`])));
+async function serve(dir) {
+  const { server, base } = await serveDir(dir);
+  return [server, base];
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic'],
-});
+const browser = await launch();
 let failed = 0, passed = 0;
 async function check(name, url, { expectViolations }) {
   const page = await browser.newPage();

@@ -3,8 +3,7 @@
 // Usage: node print.mjs BOOK_DIR   (BOOK_DIR is the output of `handbook build`)
 // Prints one line per test and ends with "N passed, N failed". The PDF and the screenshots go
 // to target/browser/ at the repository root (diagrams in target/browser/diagrams/).
-import { chromium } from 'playwright-core';
-import { createServer } from 'node:http';
+import { launch, serveDir } from './support.mjs';
 import { readFileSync, mkdirSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname, dirname, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -17,22 +16,9 @@ const diagramDir = join(outDir, 'diagrams');
 mkdirSync(diagramDir, { recursive: true });
 const bank = JSON.parse(readFileSync(join(bookDir, 'questions.json'), 'utf8'));
 
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json' };
-const server = createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = join(bookDir, path.endsWith('/') ? path + 'index.html' : path);
-  if (!file.startsWith(bookDir) || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404); res.end('not found'); return; }
-  res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream' });
-  res.end(readFileSync(file));
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serveDir(bookDir);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic'],
-});
+const browser = await launch();
 
 const results = [];
 const notes = [];

@@ -3,7 +3,7 @@
 // policy reports no violation (serve's script and stylesheet are files, not inline); a false
 // snippet saved in an answer turns its mark to a failure in the open page, and back to a pass.
 // Usage: node serve.mjs HANDBOOK_BINARY BOOK_DIR   (BOOK_DIR is edited and restored)
-import { chromium } from 'playwright-core';
+import { launch } from './support.mjs';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,11 +16,7 @@ const base = await new Promise((ok, fail) => {
   lines.on('line', (line) => { const m = line.match(/(http:\/\/127\.0\.0\.1:\d+\/)/); if (m) ok(m[1]); });
   server.on('exit', () => fail(new Error('serve exited')));
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic'],
-});
+const browser = await launch();
 const guide = join(book, 'content/guide.md');
 const original = readFileSync(guide, 'utf8');
 let failed = 0, passed = 0;

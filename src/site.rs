@@ -317,7 +317,7 @@ impl Site {
         let (prev, next) = self.neighbours(Route::Question(i));
         out.extend(prev.into_iter().chain(next));
         // Connected questions show it, in both directions, before and after the change.
-        let by_id = |id: &str| book.questions.iter().position(|q| q.meta.id == id);
+        let by_id = |id: &str| book.question_index(id);
         for target in previous_targets
             .iter()
             .chain(q.meta.connections.iter().map(|c| &c.to))

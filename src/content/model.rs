@@ -187,6 +187,11 @@ impl Book {
         self.by_id.get(id).and_then(|&i| self.questions.get(i))
     }
 
+    /// The position of question `id` in `questions` (what `Route::Question` holds).
+    pub fn question_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     /// Rebuilds the id index after `questions` changed order or content.
     pub(super) fn index_questions(&mut self) {
         self.by_id = self

@@ -276,7 +276,7 @@ fn connections_of(book: &Book, site: &Site, q: &Question) -> Vec<ConnectionView>
         .connections
         .iter()
         .filter_map(|c| {
-            let i = book.questions.iter().position(|t| t.meta.id == c.to)?;
+            let i = book.question_index(&c.to)?;
             Some(connection(site, i, &book.questions[i], &c.why))
         })
         .collect()
@@ -387,7 +387,11 @@ pub fn print_toc<'a>(book: &Book, shared: &'a Shared) -> PrintToc<'a> {
                 questions: questions
                     .iter()
                     .map(|q| TocEntry {
-                        anchor: format!("q-{}", q.id),
+                        // The section's own anchor, named in one place (`print_anchor`).
+                        anchor: book
+                            .question_index(&q.id)
+                            .map(|i| anchor(Route::Question(i)))
+                            .unwrap_or_default(),
                         title_html: format!("{}.{} {}", q.level, q.order, q.question_html),
                     })
                     .collect(),

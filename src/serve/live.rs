@@ -194,10 +194,7 @@ impl Live {
                 .find(|q| q.origin.file == rel)
                 .map(|q| rust_fences(q.body()));
             let refreshed = book.refresh_question(rel)?;
-            let i = book
-                .questions
-                .iter()
-                .position(|q| q.meta.id == refreshed.id)?;
+            let i = book.question_index(&refreshed.id)?;
             // The front page counts the book's snippets and how many are verified in their
             // current form: a changed Rust fence can change those numbers.
             if fences_before != Some(rust_fences(book.questions[i].body())) {

@@ -286,6 +286,32 @@ fn test_with_files_runs_only_their_snippets() {
     );
 }
 
+/// `handbook test FILE` builds only FILE's test target: another file's snippet that does not
+/// compile neither blocks it nor is compiled again (at 1,000 files, building every target made
+/// one file's re-test take a minute).
+#[test]
+fn test_with_files_does_not_build_other_files_snippets() {
+    let book = good_book();
+    let b = book.path();
+    write(
+        b,
+        "content/questions/third-question.md",
+        &question(
+            "third-question",
+            3,
+            "```rust\nlet x: u8 = \"not a number\";\n```\n",
+        ),
+    );
+    let out = handbook(&["test", FIRST], b);
+    let t = text(&out);
+    assert!(
+        out.status.success(),
+        "another file's compile error blocked this one: {t}"
+    );
+    assert!(t.contains("2 passed, 0 failed, 0 ignored"), "{t}");
+    assert!(!t.contains("mismatched types"), "{t}");
+}
+
 #[test]
 fn unchanged_files_are_not_run_again_unless_asked() {
     let book = good_book();

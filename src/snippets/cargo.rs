@@ -67,8 +67,9 @@ struct Built {
 fn build(setup: &Setup, book: &Book, names: &[&str]) -> Result<Built, SnippetError> {
     let dir = &setup.dir;
     let mut cmd = cargo_command();
+    // Only the named targets: `--tests` would add every test target of the crate, so one
+    // file's run built (and reported the errors of) every other file's snippets too.
     cmd.arg("build")
-        .arg("--tests")
         .arg("--keep-going")
         .arg("--message-format=json")
         .arg("--manifest-path")

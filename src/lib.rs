@@ -62,7 +62,8 @@ pub fn destination(book: &Book, dest: Option<&Path>) -> PathBuf {
 
 /// Renders the book into memory.
 pub fn render(book: &Book) -> Result<Vec<render::OutputFile>, Error> {
-    Ok(render::render(book, &theme_of(book)?)?)
+    let record = snippets::Verification::load(book);
+    Ok(render::render(book, &theme_of(book)?, &record)?)
 }
 
 /// The theme the book's config names, with the book's overrides.
@@ -88,7 +89,8 @@ pub fn build(root: &Path, dest: Option<&Path>) -> Result<Built, Error> {
             AtomicUsize::new(0),
             AtomicUsize::new(0),
         );
-        render::render_each(&book, &theme, |file| {
+        let record = snippets::Verification::load(&book);
+        render::render_each(&book, &theme, &record, |file| {
             staging.put(&file)?;
             // A file written in parts counts once.
             let new = usize::from(!file.append);

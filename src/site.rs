@@ -51,6 +51,21 @@ impl Route {
                 | Route::ContentAsset(_)
         )
     }
+
+    /// Does this route hold every question of the bank? Such pages cost the most to render and
+    /// are not the page an author is editing, so `serve` renders them after publishing the rest.
+    pub fn holds_whole_bank(self) -> bool {
+        matches!(
+            self,
+            Route::Print
+                | Route::Scorecard
+                | Route::Calibrate
+                | Route::Drill
+                | Route::InterviewSheet
+                | Route::SearchIndex
+                | Route::QuestionsJson
+        )
+    }
 }
 
 /// A question's title, rendered once per build.

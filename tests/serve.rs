@@ -713,3 +713,88 @@ fn deferred_whole_book_pages_are_taken_only_when_current() {
         );
     }
 }
+
+/// A title edit publishes the edited question (and its level) first; the pages that hold the
+/// whole bank follow on another thread. When a newer change supersedes that render, the pages
+/// it was to bring are not lost: the newer render brings them, and the site equals a full build.
+#[test]
+fn whole_bank_pages_follow_the_edited_page_and_are_never_lost() {
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    let q = root.join("content/questions/first-question.md");
+    let edit = |from: &str, to: &str| {
+        let before = read(&q);
+        assert!(before.contains(from), "fixture changed: {from}");
+        std::fs::write(&q, before.replace(from, to)).unwrap();
+    };
+    let page = |live: &handbook::serve::Live, path: &str| {
+        String::from_utf8_lossy(&live.files()[path]).to_string()
+    };
+    edit("What does `double` do?", "What does `double` return?");
+    live.update_first(&root, std::slice::from_ref(&q)).unwrap();
+    assert!(page(&live, "questions/first-question.html").contains("return?"));
+    assert!(page(&live, "levels/level-1.html").contains("return?"));
+    assert!(
+        !page(&live, "calibrate.html").contains("return?"),
+        "calibrate.html holds the whole bank: it is rendered after the edited page is published"
+    );
+    let stale = live
+        .take_deferred()
+        .expect("the whole-bank pages are deferred");
+    // An answer edit alone defers only print.html; calibrate.html still needs the new title.
+    edit("It doubles its input", "It doubles its argument");
+    live.update_first(&root, std::slice::from_ref(&q)).unwrap();
+    let current = live.take_deferred().expect("deferred again");
+    let (generation, files) = stale.render();
+    assert!(
+        !live.accept(generation, files.unwrap()),
+        "a stale render was taken"
+    );
+    let (generation, files) = current.render();
+    assert!(live.accept(generation, files.unwrap()));
+    assert!(page(&live, "calibrate.html").contains("return?"));
+    let full = handbook::serve::rebuild(&root).unwrap();
+    for (path, bytes) in &full {
+        assert_eq!(
+            live.files().get(path),
+            Some(bytes),
+            "{path} differs from a full build"
+        );
+    }
+}
+
+/// When serve's verifier has run a file's snippets, the pages whose marks the new record
+/// changes are rendered again (the file's page and the front page's counts now, print.html
+/// later), not the whole book; and the site equals a full build.
+#[test]
+fn a_verification_run_renders_again_only_the_pages_whose_marks_changed() {
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    let page = |live: &handbook::serve::Live, path: &str| {
+        String::from_utf8_lossy(&live.files()[path]).to_string()
+    };
+    assert!(page(&live, "questions/first-question.html").contains("data-verified=\"unknown\""));
+    let (loaded, _) = handbook::load(&root).unwrap();
+    let file = std::path::PathBuf::from("content/questions/first-question.md");
+    handbook::snippets::run_files(&loaded, &[file]).expect("the fixture's snippets run");
+    let rendered = live.reverified().unwrap();
+    assert_eq!(rendered, ["index.html", "questions/first-question.html"]);
+    assert!(page(&live, "questions/first-question.html").contains("data-verified=\"pass\""));
+    let deferred = live.take_deferred().expect("print.html is deferred");
+    let (generation, files) = deferred.render();
+    assert!(live.accept(generation, files.unwrap()));
+    let full = handbook::serve::rebuild(&root).unwrap();
+    for (path, bytes) in &full {
+        assert_eq!(
+            live.files().get(path),
+            Some(bytes),
+            "{path} differs from a full build"
+        );
+    }
+    // Nothing changed since: nothing is rendered.
+    assert_eq!(live.reverified().unwrap(), Vec::<String>::new());
+}

@@ -12,6 +12,7 @@ use words::{ScriptWords, fill};
 use crate::content::Book;
 use crate::markdown::Heading;
 use crate::site::{Route, Site};
+use crate::snippets::Verification;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -42,10 +43,14 @@ pub struct OutputFile {
     pub append: bool,
 }
 
-/// Renders the whole site into memory, sorted by path.
-pub fn render(book: &Book, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+/// Renders the whole site into memory, sorted by path; snippets are marked as `record` says.
+pub fn render(
+    book: &Book,
+    theme: &Theme,
+    record: &Verification,
+) -> Result<Vec<OutputFile>, RenderError> {
     let files = std::sync::Mutex::new(Vec::new());
-    render_each(book, theme, |file| {
+    render_each(book, theme, record, |file| {
         files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -71,27 +76,29 @@ pub fn render(book: &Book, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
 pub fn render_each<E>(
     book: &Book,
     theme: &Theme,
+    record: &Verification,
     sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
 ) -> Result<(), E>
 where
     E: From<RenderError> + Send,
 {
     let site = Site::new(book, &theme.asset_names());
-    let r = Renderer::new(book, &site, theme)?;
+    let r = Renderer::new(book, &site, theme, record)?;
     site.routes().par_iter().try_for_each(|&route| match route {
         Route::Print => r.print_parts(route, site.path(route), &mut |part| sink(part)),
         _ => sink(r.file(route)?),
     })
 }
 
-/// Re-renders `routes` of `site`, as a full render would.
+/// Re-renders `routes` of `site`, as a full render with the same `record` would.
 pub fn render_routes(
     book: &Book,
     theme: &Theme,
     site: &Site,
     routes: &[Route],
+    record: &Verification,
 ) -> Result<Vec<OutputFile>, RenderError> {
-    let r = Renderer::new(book, site, theme)?;
+    let r = Renderer::new(book, site, theme, record)?;
     routes.par_iter().map(|&route| r.file(route)).collect()
 }
 
@@ -107,8 +114,9 @@ struct Renderer<'a> {
     shared: Shared<'a>,
     theme_assets: Vec<(&'static str, Vec<u8>)>,
     label: String,
-    /// What the verification record says about each snippet.
-    verification: crate::snippets::Verification,
+    /// What the verification record says about each snippet. The caller reads it, once, so
+    /// that `serve` can tell which pages a new record changes.
+    verification: &'a Verification,
     /// The interface words, in the book's language.
     words: crate::theme::Words,
     /// The words the theme's scripts use (keys `script_*`), as JSON for a data attribute:
@@ -120,7 +128,12 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(book: &'a Book, site: &'a Site, theme: &Theme) -> Result<Self, RenderError> {
+    fn new(
+        book: &'a Book,
+        site: &'a Site,
+        theme: &Theme,
+        verification: &'a Verification,
+    ) -> Result<Self, RenderError> {
         let words = theme
             .words(&book.config.output.html.words)
             .map_err(RenderError::Theme)?;
@@ -131,7 +144,7 @@ impl<'a> Renderer<'a> {
             shared: Shared::new(book, site),
             theme_assets: theme.static_files().map_err(RenderError::Theme)?,
             label: book.config.test.label(),
-            verification: crate::snippets::Verification::load(book),
+            verification,
             script_words: ScriptWords::new(&words),
             words,
             drawings: Mutex::default(),

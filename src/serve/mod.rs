@@ -319,19 +319,7 @@ impl Rebuilder<'_> {
             return;
         }
         (self.on_event)(&format!("rebuilt in {} ms", started.elapsed().as_millis()));
-        // The whole-book pages after the edited page is served, on their own thread.
-        if let Some(deferred) = self.live.take_deferred() {
-            let events = self.events.clone();
-            let spawned = std::thread::Builder::new()
-                .name("handbook-deferred".into())
-                .spawn(move || {
-                    let (generation, result) = deferred.render();
-                    let _ = events.send(Event::Rendered(generation, result));
-                });
-            if let Err(e) = spawned {
-                self.outcome(Err(format!("cannot start a render thread: {e}")));
-            }
-        }
+        self.render_deferred();
         let content = self.root.join(crate::content::CONTENT_DIR);
         let answers: Vec<PathBuf> = changed
             .iter()
@@ -345,6 +333,22 @@ impl Rebuilder<'_> {
                 book: book.clone(),
                 files: answers,
             });
+        }
+    }
+
+    /// The whole-bank pages, after the edited page is served, on their own thread.
+    fn render_deferred(&mut self) {
+        if let Some(deferred) = self.live.take_deferred() {
+            let events = self.events.clone();
+            let spawned = std::thread::Builder::new()
+                .name("handbook-deferred".into())
+                .spawn(move || {
+                    let (generation, result) = deferred.render();
+                    let _ = events.send(Event::Rendered(generation, result));
+                });
+            if let Err(e) = spawned {
+                self.outcome(Err(format!("cannot start a render thread: {e}")));
+            }
         }
     }
 
@@ -384,8 +388,18 @@ impl Rebuilder<'_> {
                 self.status.verify_problem = Some(e);
             }
         }
-        // The record changed: render again so every mark and count shows it.
-        self.full();
+        // The record changed: render again the pages whose marks it changes. With the sources
+        // broken, a full rebuild reports them again, as any change would.
+        if self.status.error.is_some() {
+            self.full();
+            return;
+        }
+        let result = self.live.reverified().map(|_| ());
+        let ok = result.is_ok();
+        self.outcome(result);
+        if ok {
+            self.render_deferred();
+        }
     }
 }
 

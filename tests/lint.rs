@@ -38,15 +38,9 @@ macro_rules! warnings {
         /// Every fixture folder has its test above.
         #[test]
         fn every_warning_fixture_has_a_test() {
-            let mut cases: Vec<String> = std::fs::read_dir(fixture("warnings"))
-                .unwrap()
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().to_string())
-                .collect();
-            cases.sort();
             let mut listed = vec![$($case),*];
             listed.sort();
-            assert_eq!(cases, listed, "add a line to `warnings!` for each fixture");
+            assert_eq!(fixture_cases("warnings"), listed, "add a line to `warnings!` for each fixture");
         }
     };
 }

@@ -798,3 +798,51 @@ fn a_verification_run_renders_again_only_the_pages_whose_marks_changed() {
     // Nothing changed since: nothing is rendered.
     assert_eq!(live.reverified().unwrap(), Vec::<String>::new());
 }
+
+/// While a full rebuild fails (a broken file), an edit to another file that could be applied
+/// in place still rebuilds in full and reports the error: the served site never passes for a
+/// book that does not build.
+#[test]
+fn after_a_failed_rebuild_every_change_rebuilds_in_full() {
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    let first = root.join("content/questions/first-question.md");
+    let second = root.join("content/questions/second-question.md");
+    let broken = read(&first).replacen("level: 1", "level: [", 1);
+    std::fs::write(&first, broken).unwrap();
+    assert!(live.update(&root, std::slice::from_ref(&first)).is_err());
+    let text = read(&second);
+    std::fs::write(&second, format!("{text}\nOne more line.\n")).unwrap();
+    let result = live.update(&root, std::slice::from_ref(&second));
+    assert!(
+        result.is_err(),
+        "the book still does not build, yet the update passed"
+    );
+}
+
+/// A `handbook test` run outside serve rewrites the record; the next update shows its marks
+/// on every page they change, as a full build would.
+#[test]
+fn a_record_written_outside_serve_shows_at_the_next_update() {
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    let (loaded, _) = handbook::load(&root).unwrap();
+    let file = std::path::PathBuf::from("content/questions/first-question.md");
+    handbook::snippets::run_files(&loaded, &[file]).expect("the fixture's snippets run");
+    let second = root.join("content/questions/second-question.md");
+    let text = read(&second);
+    std::fs::write(&second, format!("{text}\nOne more line.\n")).unwrap();
+    live.update(&root, std::slice::from_ref(&second)).unwrap();
+    let full = handbook::serve::rebuild(&root).unwrap();
+    for (path, bytes) in &full {
+        assert_eq!(
+            live.files().get(path),
+            Some(bytes),
+            "{path} differs from a full build"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! The live site: the last good book and its rendered files, updated in place when a source
-//! changes, so an edit to one answer re-renders one page. Its files always equal a full build's.
+//! changes, so an edit to one answer re-renders one page. Once the deferred pages are in, its
+//! files equal a full build's; while a full rebuild fails, every change rebuilds in full.
 
 use crate::diagnostics;
 use crate::site::Route;
@@ -7,6 +8,7 @@ use crate::snippets::Verification;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 /// Builds the book into memory; the error text of a failed build is ready for display.
 pub fn rebuild(root: &Path) -> Result<HashMap<String, Arc<Vec<u8>>>, String> {
@@ -30,6 +32,19 @@ pub struct Live {
     in_flight: BTreeSet<Route>,
     /// Bumped by every change, so a deferred render of an older book is not published.
     generation: u64,
+    /// Set while the site may not be a full build's: a full rebuild failed (the book held is
+    /// the last good one, perhaps half refreshed) or a render did. The next change then
+    /// rebuilds in full, and shows the error again if it stands.
+    needs_full: bool,
+    /// When the record file `record` was read from was last written, and its size: a
+    /// `handbook test` run outside serve rewrites it, and the next update shows its marks.
+    record_stamp: Option<(SystemTime, u64)>,
+}
+
+/// The modification time and size of the book's verification record, if it exists.
+fn record_stamp(book: &crate::content::Book) -> Option<(SystemTime, u64)> {
+    let meta = std::fs::metadata(crate::snippets::record::path(book)).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 /// Pages [`Live::update_first`] left for later, to render off the watcher's thread.
@@ -65,6 +80,7 @@ impl Live {
     pub fn full(&mut self, root: &Path) -> Result<(), String> {
         // A deferred render of the book before this one must not be published over it.
         self.generation += 1;
+        self.needs_full = true;
         let (book, _warnings) = match crate::load(root) {
             Ok(b) => b,
             Err(crate::Error::Invalid(mut diags)) => {
@@ -73,10 +89,14 @@ impl Live {
             Err(e) => return Err(e.to_string()),
         };
         let theme = crate::theme_of(&book).map_err(|e| e.to_string())?;
+        // The stamp first: a record written between the two reads is read again later.
+        let stamp = record_stamp(&book);
         let record = Verification::load(&book);
         let files = crate::render::render(&book, &theme, &record).map_err(|e| e.to_string())?;
         self.book = Some(book);
         self.record = Arc::new(record);
+        self.record_stamp = stamp;
+        self.needs_full = false;
         self.files = files
             .into_iter()
             .map(|f| (f.path, Arc::new(f.bytes)))
@@ -102,24 +122,38 @@ impl Live {
         // The render in flight is stale from now on: what it was to bring is still owed.
         let owed = std::mem::take(&mut self.in_flight);
         self.deferred.extend(owed);
+        if self.needs_full || self.book.is_none() {
+            return self.full(root);
+        }
+        let result = self.update_in_place(root, changed);
+        if result.is_err() {
+            self.needs_full = true;
+        }
+        result
+    }
+
+    fn update_in_place(&mut self, root: &Path, changed: &[PathBuf]) -> Result<(), String> {
         let Some(book) = &self.book else {
             return self.full(root);
         };
         let theme = crate::theme_of(book).map_err(|e| e.to_string())?;
-        if let Some(routes) = self.refresh_questions(root, changed, &theme) {
-            let (later, now): (Vec<_>, Vec<_>) =
-                routes.into_iter().partition(|r| r.holds_whole_bank());
-            self.render(&theme, &now)?;
-            self.deferred.extend(later);
-            return Ok(());
+        let Some(routes) = self.refresh_questions(root, changed, &theme) else {
+            return self.full(root);
+        };
+        let (later, now): (Vec<_>, Vec<_>) = routes.into_iter().partition(|r| r.holds_whole_bank());
+        self.deferred.extend(later);
+        self.render(&theme, &now)?;
+        if self.book.as_ref().map(record_stamp) != Some(self.record_stamp) {
+            self.remark(&theme)?;
         }
-        self.full(root)
+        Ok(())
     }
 
     /// The verifier wrote a new record: renders again the pages whose snippet marks it
     /// changes, and the front page, which counts them; the pages that hold the whole bank
     /// are left for later, as in [`Live::update_first`]. A full rebuild here took 1.3 s at
-    /// 1,000 questions, on the thread that handles the next save. Returns the paths rendered.
+    /// 1,000 questions, on the thread that handles the next save. Returns the paths rendered
+    /// now (every file after a full rebuild).
     pub fn reverified(&mut self) -> Result<Vec<String>, String> {
         self.generation += 1;
         let owed = std::mem::take(&mut self.in_flight);
@@ -127,7 +161,30 @@ impl Live {
         let Some(book) = &self.book else {
             return Ok(Vec::new());
         };
-        let theme = crate::theme_of(book).map_err(|e| e.to_string())?;
+        if self.needs_full {
+            let root = book.root.clone();
+            self.full(&root)?;
+            let mut all: Vec<String> = self.files.keys().cloned().collect();
+            all.sort();
+            return Ok(all);
+        }
+        let result = crate::theme_of(book)
+            .map_err(|e| e.to_string())
+            .and_then(|theme| self.remark(&theme));
+        if result.is_err() {
+            self.needs_full = true;
+        }
+        result
+    }
+
+    /// Reads the record again and renders the pages whose snippet marks differ from what
+    /// they show (and the front page, which counts them; print.html is deferred). Returns
+    /// the paths rendered now.
+    fn remark(&mut self, theme: &crate::theme::Theme) -> Result<Vec<String>, String> {
+        let Some(book) = &self.book else {
+            return Ok(Vec::new());
+        };
+        let stamp = record_stamp(book);
         let record = Verification::load(book);
         let site = crate::site::Site::new(book, &theme.asset_names());
         let mut changed = BTreeSet::new();
@@ -138,12 +195,14 @@ impl Live {
                 changed.extend([Route::Index, Route::Print]);
             }
         }
-        self.record = Arc::new(record);
         let (later, now): (Vec<_>, Vec<_>) =
             changed.into_iter().partition(|r| r.holds_whole_bank());
-        self.render(&theme, &now)?;
+        let paths = now.iter().map(|&r| site.path(r).to_string()).collect();
+        self.record = Arc::new(record);
+        self.record_stamp = stamp;
         self.deferred.extend(later);
-        Ok(now.iter().map(|&r| site.path(r).to_string()).collect())
+        self.render(theme, &now)?;
+        Ok(paths)
     }
 
     /// Renders what [`Live::update_first`] left for later; `true` if there was anything.
@@ -154,9 +213,17 @@ impl Live {
         let Some(book) = &self.book else {
             return Ok(false);
         };
-        let theme = crate::theme_of(book).map_err(|e| e.to_string())?;
-        let routes: Vec<_> = std::mem::take(&mut self.deferred).into_iter().collect();
-        self.render(&theme, &routes)?;
+        let result = crate::theme_of(book)
+            .map_err(|e| e.to_string())
+            .and_then(|theme| {
+                let routes: Vec<_> = self.deferred.iter().copied().collect();
+                self.render(&theme, &routes)
+            });
+        if result.is_err() {
+            self.needs_full = true;
+            return result.map(|_| false);
+        }
+        self.deferred.clear();
         Ok(true)
     }
 
@@ -177,6 +244,16 @@ impl Live {
         })
     }
 
+    /// A [`Deferred`] render failed: `true` if it was current (its error stands, and the next
+    /// change rebuilds in full), `false` if a newer change made it stale.
+    pub fn failed(&mut self, generation: u64) -> bool {
+        if generation != self.generation {
+            return false;
+        }
+        self.needs_full = true;
+        true
+    }
+
     /// Takes the pages a [`Deferred`] rendered, unless a change came after it (that change
     /// deferred its own render). `true` if they were taken.
     pub fn accept(&mut self, generation: u64, files: Vec<crate::render::OutputFile>) -> bool {
@@ -191,7 +268,9 @@ impl Live {
     }
 
     fn render(&mut self, theme: &crate::theme::Theme, routes: &[Route]) -> Result<(), String> {
-        let book = self.book.as_ref().expect("rendering needs a book");
+        let Some(book) = &self.book else {
+            return Ok(());
+        };
         let site = crate::site::Site::new(book, &theme.asset_names());
         for page in crate::render::render_routes(book, theme, &site, routes, &self.record)
             .map_err(|e| e.to_string())?

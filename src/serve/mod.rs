@@ -363,7 +363,11 @@ impl Rebuilder<'_> {
                     self.publish();
                 }
             }
-            Err(e) => self.outcome(Err(e)),
+            Err(e) => {
+                if self.live.failed(generation) {
+                    self.outcome(Err(e));
+                }
+            }
         }
     }
 
@@ -388,12 +392,8 @@ impl Rebuilder<'_> {
                 self.status.verify_problem = Some(e);
             }
         }
-        // The record changed: render again the pages whose marks it changes. With the sources
-        // broken, a full rebuild reports them again, as any change would.
-        if self.status.error.is_some() {
-            self.full();
-            return;
-        }
+        // The record changed: render again the pages whose marks it changes (all of them, and
+        // the error again, while the sources are broken).
         let result = self.live.reverified().map(|_| ());
         let ok = result.is_ok();
         self.outcome(result);

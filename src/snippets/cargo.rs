@@ -1,5 +1,5 @@
 //! The generated package and the cargo run: writes the package, builds the selected test
-//! targets (`cargo build --tests --keep-going --message-format=json`), attributes compile
+//! targets (`cargo build --keep-going --message-format=json --test NAME...`), attributes compile
 //! errors to snippets by line, runs the test binaries in parallel and reads their reports.
 
 use super::lock::{self, Lock};
@@ -64,7 +64,7 @@ struct Built {
     success: bool,
 }
 
-fn build(setup: &Setup, book: &Book, names: &[&str]) -> Result<Built, SnippetError> {
+fn build(setup: &Setup, book: &Book, names: &[&str], every: bool) -> Result<Built, SnippetError> {
     let dir = &setup.dir;
     let mut cmd = cargo_command();
     // Only the named targets: `--tests` would add every test target of the crate, so one
@@ -75,8 +75,12 @@ fn build(setup: &Setup, book: &Book, names: &[&str]) -> Result<Built, SnippetErr
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", dir.join("target"));
-    for n in names {
-        cmd.arg("--test").arg(n);
+    if every {
+        cmd.arg("--tests");
+    } else {
+        for n in names {
+            cmd.arg("--test").arg(n);
+        }
     }
     let out = cmd.output().map_err(SnippetError::Cargo)?;
     let mut built = Built {
@@ -176,13 +180,16 @@ pub(super) fn test(
             break;
         }
         let built = if names.is_empty() {
-            // Nothing to test: still build the library, so its problems are seen.
+            // No file of the selection has snippets left to build: nothing runs.
             Built {
                 success: true,
                 ..Built::default()
             }
         } else {
-            build(setup, book, &names)?
+            // Every target of the crate: `--tests` says it in one argument, where a thousand
+            // `--test NAME`s would pass Windows' 32 KB command-line limit.
+            let every = names.len() == targets.len();
+            build(setup, book, &names, every)?
         };
         if first {
             warnings = manifest_warnings(&built.stderr);

@@ -11,6 +11,18 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The case folders of a fixture collection (`broken`, `warnings`), sorted: each must have a
+/// test, and the test lists check that none was forgotten.
+pub fn fixture_cases(collection: &str) -> Vec<String> {
+    let mut cases: Vec<String> = std::fs::read_dir(fixture(collection))
+        .expect("fixture collection")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    cases.sort();
+    cases
+}
+
 /// The binary under test; `HANDBOOK_BIN` runs the tests against another build (e.g. an older
 /// release, to see a new test fail before its fix).
 pub fn handbook_bin() -> PathBuf {

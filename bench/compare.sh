@@ -150,10 +150,26 @@ serve_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$run
 serve_summary_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" summary)
 serve_front_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" front)
 echo "serve at 1,000 questions: answer edit $serve_ms; summary edit $serve_summary_ms; title edit $serve_front_ms"
+serve_nt_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" body --no-test)
+serve_nt_summary_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" summary --no-test)
+serve_nt_front_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" front --no-test)
+echo "serve --no-test: $serve_nt_ms; $serve_nt_summary_ms; $serve_nt_front_ms"
+# handbook test FILE in a book of 1,000 files: what one file's re-test costs as the book grows.
+bank_q=$(ls "$work"/bank-1000/handbook/content/questions/*.md | sed -n 500p)
+"$hb" test "$work/bank-1000/handbook" "$bank_q" >/dev/null 2>&1 || true   # warm: dependencies built
+rm -f "$work/t1k.times"
+for i in $(seq "$runs"); do
+  s=$(date +%s.%N); "$hb" test "$work/bank-1000/handbook" "$bank_q" >/dev/null 2>&1 || true
+  awk -v a="$(date +%s.%N)" -v b="$s" 'BEGIN {printf "%.3f\n", a-b}' >> "$work/t1k.times"
+done
+t_1k_file=$(median < "$work/t1k.times")
+echo "handbook test FILE at 1,000 files: $t_1k_file s"
 # serve under held connections (slow readers, slowloris, long polls, idle).
 serve_load=$(python3 bench/serve_load.py "$hb" 8 64 1000 | tail -n +2)
 echo "$serve_load"
 
+# The hand-written notes at the end of the file (what changed and why) survive a new run.
+notes=$(sed -n '/^## What changed/,$p' docs/benchmarks.md 2>/dev/null || true)
 {
   echo "# Benchmarks"
   echo
@@ -179,9 +195,17 @@ echo "$serve_load"
   echo "| save an edit to one answer -> new version served | $serve_ms |"
   echo "| save an edit to one question's \`summary\` (every route showing the question re-rendered: its level pages and sheets, the index, the whole-bank pages; print.html on its own thread) -> new version served | $serve_summary_ms |"
   echo "| save an edit to one question's title (the same routes, plus its neighbours' previous/next links) -> new version served | $serve_front_ms |"
+  echo "| the same three with \`serve --no-test\` (no snippet runs in the background) | $serve_nt_ms; $serve_nt_summary_ms; $serve_nt_front_ms |"
+  echo
+  echo "serve runs a saved file's snippets in the background; the generated bank has no snippet library, so"
+  echo "there they fail to compile, quickly. The whole-bank pages (print.html, scorecard, calibrate, drill, the"
+  echo "interview sheet, the search index, questions.json) are published after the edited page, on their own thread."
+  echo
+  echo "| \`handbook test FILE\`, one file of the 1,000-question bank (warm; its snippets fail to compile there) | $t_1k_file s |"
   echo
   echo "serve while N other connections are held (\`bench/serve_load.py\`; 20 requests of \`GET /\`, each on a fresh connection):"
   echo
   echo "$serve_load"
+  if [ -n "$notes" ]; then echo; echo "$notes"; fi
 } > docs/benchmarks.md
 echo "wrote docs/benchmarks.md"

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Time from saving one question file to `handbook serve` serving the new version.
 
-usage: serve_latency.py HANDBOOK_BINARY BOOK_DIR RUNS [body|summary|front]
-  body:  the edit changes the answer only (the common case while writing)
-  front: the edit changes the front matter (the question text), which other pages show
+usage: serve_latency.py HANDBOOK_BINARY BOOK_DIR RUNS [body|summary|front] [SERVE_ARGS...]
+  body:    the edit changes the answer only (the common case while writing)
+  summary: the edit changes the question's summary (front matter)
+  front:   the edit changes the question text, which other pages show
+  SERVE_ARGS go to `handbook serve` (e.g. --no-test: no snippet runs in the background)
 -> prints "median N ms (min A, max B, RUNS edits)"
 """
 import glob
@@ -16,7 +18,8 @@ import urllib.request
 
 binary, book, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 mode = sys.argv[4] if len(sys.argv) > 4 else "body"
-proc = subprocess.Popen([binary, "serve", book, "--port", "0"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+extra = sys.argv[5:]
+proc = subprocess.Popen([binary, "serve", book, "--port", "0", *extra], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
 try:
     port = None
     for line in proc.stderr:

@@ -145,14 +145,16 @@ for n in 20 1000 10000; do
 done
 growth=$(awk -v a="$hb_t_10000" -v b="$hb_t_1000" 'BEGIN {printf "%.1f", a/b}')
 
-# serve: from saving one file to the new version being served, at 1,000 questions.
-serve_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" body)
-serve_summary_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" summary)
-serve_front_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" front)
+# serve: from saving one file to the new version being served, at 1,000 questions. More edits
+# than build runs: with the verifier working in the background, single edits vary 60-400 ms.
+edits=${SERVE_EDITS:-9}
+serve_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$edits" body)
+serve_summary_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$edits" summary)
+serve_front_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$edits" front)
 echo "serve at 1,000 questions: answer edit $serve_ms; summary edit $serve_summary_ms; title edit $serve_front_ms"
-serve_nt_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" body --no-test)
-serve_nt_summary_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" summary --no-test)
-serve_nt_front_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$runs" front --no-test)
+serve_nt_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$edits" body --no-test)
+serve_nt_summary_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$edits" summary --no-test)
+serve_nt_front_ms=$(python3 bench/serve_latency.py "$hb" "$work/bank-1000/handbook" "$edits" front --no-test)
 echo "serve --no-test: $serve_nt_ms; $serve_nt_summary_ms; $serve_nt_front_ms"
 # handbook test FILE in a book of 1,000 files: what one file's re-test costs as the book grows.
 bank_q=$(ls "$work"/bank-1000/handbook/content/questions/*.md | sed -n 500p)

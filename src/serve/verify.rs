@@ -27,6 +27,10 @@ pub fn spawn(events: Sender<Event>) -> std::io::Result<Sender<Request>> {
 }
 
 fn run(requests: &Receiver<Request>, events: &Sender<Event>) {
+    // Background work: this thread, and the cargo and test processes it starts (they inherit
+    // its nice value; on Linux it is a thread's own), yield the CPU to the page being edited.
+    #[cfg(unix)]
+    let _ = rustix::process::nice(10);
     while let Ok(first) = requests.recv() {
         let mut book = first.book;
         let mut files: BTreeSet<PathBuf> = first.files.into_iter().collect();

@@ -282,6 +282,15 @@ fn live_reload_of_one_answer_equals_a_full_build() {
     );
 }
 
+/// A copy of the good fixture (kept alive by the first value), its root, and its live site.
+fn live_site() -> (tempfile::TempDir, std::path::PathBuf, handbook::serve::Live) {
+    let book = good_book();
+    let root = handbook::output::absolute(book.path());
+    let mut live = handbook::serve::Live::default();
+    live.full(&root).unwrap();
+    (book, root, live)
+}
+
 /// The live site equals a full build, file by file.
 fn assert_live_equals_full(live: &handbook::serve::Live, root: &std::path::Path, after: &str) {
     let full = handbook::serve::rebuild(root).unwrap();
@@ -676,10 +685,7 @@ fn wait_long(mut cond: impl FnMut() -> bool) -> bool {
 /// site equals a full build.
 #[test]
 fn deferred_whole_book_pages_are_taken_only_when_current() {
-    let book = good_book();
-    let root = handbook::output::absolute(book.path());
-    let mut live = handbook::serve::Live::default();
-    live.full(&root).unwrap();
+    let (_book, root, mut live) = live_site();
     let q = root.join("content/questions/first-question.md");
     let edit = |from: &str, to: &str| {
         let before = read(&q);
@@ -719,10 +725,7 @@ fn deferred_whole_book_pages_are_taken_only_when_current() {
 /// it was to bring are not lost: the newer render brings them, and the site equals a full build.
 #[test]
 fn whole_bank_pages_follow_the_edited_page_and_are_never_lost() {
-    let book = good_book();
-    let root = handbook::output::absolute(book.path());
-    let mut live = handbook::serve::Live::default();
-    live.full(&root).unwrap();
+    let (_book, root, mut live) = live_site();
     let q = root.join("content/questions/first-question.md");
     let edit = |from: &str, to: &str| {
         let before = read(&q);
@@ -755,14 +758,7 @@ fn whole_bank_pages_follow_the_edited_page_and_are_never_lost() {
     let (generation, files) = current.render();
     assert!(live.accept(generation, files.unwrap()));
     assert!(page(&live, "calibrate.html").contains("return?"));
-    let full = handbook::serve::rebuild(&root).unwrap();
-    for (path, bytes) in &full {
-        assert_eq!(
-            live.files().get(path),
-            Some(bytes),
-            "{path} differs from a full build"
-        );
-    }
+    assert_live_equals_full(&live, &root, "a superseded deferred render");
 }
 
 /// When serve's verifier has run a file's snippets, the pages whose marks the new record
@@ -770,10 +766,7 @@ fn whole_bank_pages_follow_the_edited_page_and_are_never_lost() {
 /// later), not the whole book; and the site equals a full build.
 #[test]
 fn a_verification_run_renders_again_only_the_pages_whose_marks_changed() {
-    let book = good_book();
-    let root = handbook::output::absolute(book.path());
-    let mut live = handbook::serve::Live::default();
-    live.full(&root).unwrap();
+    let (_book, root, mut live) = live_site();
     let page = |live: &handbook::serve::Live, path: &str| {
         String::from_utf8_lossy(&live.files()[path]).to_string()
     };
@@ -787,14 +780,7 @@ fn a_verification_run_renders_again_only_the_pages_whose_marks_changed() {
     let deferred = live.take_deferred().expect("print.html is deferred");
     let (generation, files) = deferred.render();
     assert!(live.accept(generation, files.unwrap()));
-    let full = handbook::serve::rebuild(&root).unwrap();
-    for (path, bytes) in &full {
-        assert_eq!(
-            live.files().get(path),
-            Some(bytes),
-            "{path} differs from a full build"
-        );
-    }
+    assert_live_equals_full(&live, &root, "a verification run");
     // Nothing changed since: nothing is rendered.
     assert_eq!(live.reverified().unwrap(), Vec::<String>::new());
 }
@@ -804,10 +790,7 @@ fn a_verification_run_renders_again_only_the_pages_whose_marks_changed() {
 /// book that does not build.
 #[test]
 fn after_a_failed_rebuild_every_change_rebuilds_in_full() {
-    let book = good_book();
-    let root = handbook::output::absolute(book.path());
-    let mut live = handbook::serve::Live::default();
-    live.full(&root).unwrap();
+    let (_book, root, mut live) = live_site();
     let first = root.join("content/questions/first-question.md");
     let second = root.join("content/questions/second-question.md");
     let broken = read(&first).replacen("level: 1", "level: [", 1);
@@ -826,10 +809,7 @@ fn after_a_failed_rebuild_every_change_rebuilds_in_full() {
 /// on every page they change, as a full build would.
 #[test]
 fn a_record_written_outside_serve_shows_at_the_next_update() {
-    let book = good_book();
-    let root = handbook::output::absolute(book.path());
-    let mut live = handbook::serve::Live::default();
-    live.full(&root).unwrap();
+    let (_book, root, mut live) = live_site();
     let (loaded, _) = handbook::load(&root).unwrap();
     let file = std::path::PathBuf::from("content/questions/first-question.md");
     handbook::snippets::run_files(&loaded, &[file]).expect("the fixture's snippets run");
@@ -837,12 +817,5 @@ fn a_record_written_outside_serve_shows_at_the_next_update() {
     let text = read(&second);
     std::fs::write(&second, format!("{text}\nOne more line.\n")).unwrap();
     live.update(&root, std::slice::from_ref(&second)).unwrap();
-    let full = handbook::serve::rebuild(&root).unwrap();
-    for (path, bytes) in &full {
-        assert_eq!(
-            live.files().get(path),
-            Some(bytes),
-            "{path} differs from a full build"
-        );
-    }
+    assert_live_equals_full(&live, &root, "a record written outside serve");
 }

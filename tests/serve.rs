@@ -819,3 +819,45 @@ fn a_record_written_outside_serve_shows_at_the_next_update() {
     live.update(&root, std::slice::from_ref(&second)).unwrap();
     assert_live_equals_full(&live, &root, "a record written outside serve");
 }
+
+/// serve's verifier yields the CPU to the page being edited: its thread (and the cargo it
+/// starts) runs at nice 10, while the rest of the server stays at the priority it started with.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_verifier_runs_at_a_lower_priority_than_the_server() {
+    let book = good_book();
+    let server = start_with(
+        Command::new(env!("CARGO_BIN_EXE_handbook")).args(["serve", ".", "--port", "0"]),
+        book.path(),
+    );
+    let pid = server.child.id();
+    // The nice value of each thread, by name: field 19 of /proc/PID/task/TID/stat.
+    let nice_of = |name: &str| -> Option<i32> {
+        std::fs::read_dir(format!("/proc/{pid}/task"))
+            .ok()?
+            .flatten()
+            .find_map(|task| {
+                let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
+                if comm.trim() != name {
+                    return None;
+                }
+                let stat = std::fs::read_to_string(task.path().join("stat")).ok()?;
+                let after_name = &stat[stat.rfind(')')? + 2..];
+                after_name.split(' ').nth(16)?.parse().ok()
+            })
+    };
+    let mut verifier = None;
+    assert!(
+        wait_for(|| {
+            verifier = nice_of("handbook-verify");
+            verifier.is_some()
+        }),
+        "no verifier thread"
+    );
+    let ours = nice_of("handbook").expect("the main thread");
+    assert_eq!(
+        verifier,
+        Some((ours + 10).min(19)),
+        "the verifier's nice value"
+    );
+}

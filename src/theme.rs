@@ -36,6 +36,8 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/code.html",
     "partials/diagram.html",
     "partials/print-section.html",
+    "partials/rating-scale.html",
+    "partials/rating-legend.html",
 );
 
 /// Static files, copied to `assets/`.

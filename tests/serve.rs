@@ -78,15 +78,20 @@ fn get_as(port: u16, path: &str, host: &str) -> (u16, String) {
     (status, buf)
 }
 
-fn wait_for(mut cond: impl FnMut() -> bool) -> bool {
+/// Polls `cond` every `every` until it holds (`true`) or `limit` passes (`false`).
+fn wait_within(limit: Duration, every: Duration, mut cond: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(10) {
+    while start.elapsed() < limit {
         if cond() {
             return true;
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(every);
     }
     false
+}
+
+fn wait_for(cond: impl FnMut() -> bool) -> bool {
+    wait_within(Duration::from_secs(10), Duration::from_millis(50), cond)
 }
 
 #[test]
@@ -669,15 +674,8 @@ fn saving_an_answer_runs_its_snippets_again_and_the_marks_follow() {
 }
 
 /// Like `wait_for`, with time for cargo to build the snippets' crate.
-fn wait_long(mut cond: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(240) {
-        if cond() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    false
+fn wait_long(cond: impl FnMut() -> bool) -> bool {
+    wait_within(Duration::from_secs(240), Duration::from_millis(250), cond)
 }
 
 /// serve publishes an edited answer before the whole-book page (`print.html`), which renders

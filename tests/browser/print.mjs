@@ -3,7 +3,7 @@
 // Usage: node print.mjs BOOK_DIR   (BOOK_DIR is the output of `handbook build`)
 // Prints one line per test and ends with "N passed, N failed". The PDF and the screenshots go
 // to target/browser/ at the repository root (diagrams in target/browser/diagrams/).
-import { launch, serveDir } from './support.mjs';
+import { launch, serveDir, suite, assert } from './support.mjs';
 import { readFileSync, mkdirSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname, dirname, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -20,34 +20,8 @@ const { server, base } = await serveDir(bookDir);
 
 const browser = await launch();
 
-const results = [];
 const notes = [];
-async function test(name, fn) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // The pages' Content-Security-Policy must not have to block anything the book itself ships.
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push('CSP: ' + m.text()); });
-  await page.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u.startsWith(base) || u.startsWith('file:') || u.startsWith('data:')) return route.continue();
-    errors.push('network request to ' + u);
-    return route.abort();
-  });
-  try {
-    await fn(page, context);
-    if (errors.length) throw new Error('page errors: ' + errors.join('; '));
-    results.push([name, true]);
-    console.log(`ok      ${name}`);
-  } catch (e) {
-    results.push([name, false]);
-    console.log(`FAILED  ${name}\n        ${String(e && e.stack || e).split('\n').slice(0, 6).join('\n        ')}`);
-  } finally {
-    await context.close();
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const { test, finish } = suite(browser, base, {});
 const squash = (s) => s.replace(/\s+/g, '');
 
 // A4 with 15 mm margins: the printed column is 180 mm wide, 680 CSS px at 96 px per inch.
@@ -172,9 +146,4 @@ for (const scheme of ['light', 'dark']) {
 
 await browser.close();
 server.close();
-writeFileSync(join(outDir, 'print-notes.txt'), notes.join('\n') + '\n');
-for (const n of notes) console.log('note: ' + n);
-const passed = results.filter((r) => r[1]).length;
-const failed = results.length - passed;
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish(notes, join(outDir, 'print-notes.txt'));

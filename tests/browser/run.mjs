@@ -2,7 +2,7 @@
 // Usage: node run.mjs BOOK_DIR   (BOOK_DIR is the output of `handbook build`)
 // Prints one line per test and ends with "N passed, N failed". Screenshots and PDFs go to
 // target/browser/ at the repository root.
-import { launch, serveDir } from './support.mjs';
+import { launch, serveDir, suite, assert } from './support.mjs';
 import { readFileSync, mkdirSync, writeFileSync, existsSync, readdirSync, statSync, mkdtempSync, rmSync, cpSync } from 'node:fs';
 import { join, resolve, extname, dirname } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,33 +25,8 @@ const { server, base } = await serveDir(bookDir);
 
 const browser = await launch();
 
-const results = [];
 const notes = [];
-async function test(name, fn, contextOptions = {}) {
-  const context = await browser.newContext({ acceptDownloads: true, ...contextOptions });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // No network: any request leaving loopback is a failure.
-  await page.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u.startsWith(base) || u.startsWith('file:') || u.startsWith('blob:') || u.startsWith('data:')) return route.continue();
-    errors.push('network request to ' + u);
-    return route.abort();
-  });
-  try {
-    await fn(page, context);
-    if (errors.length) throw new Error('page errors: ' + errors.join('; '));
-    results.push([name, true]);
-    console.log(`ok      ${name}`);
-  } catch (e) {
-    results.push([name, false]);
-    console.log(`FAILED  ${name}\n        ${String(e && e.stack || e).split('\n').slice(0, 6).join('\n        ')}`);
-  } finally {
-    await context.close();
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const { test, finish } = suite(browser, base, { allow: ['file:', 'blob:', 'data:'], context: { acceptDownloads: true } });
 
 const q = (level) => bank.questions.filter((x) => x.level === level);
 
@@ -646,9 +621,4 @@ await test('html-validate: every page is valid HTML', async () => {
 
 await browser.close();
 server.close();
-writeFileSync(join(outDir, 'notes.txt'), notes.join('\n') + '\n');
-for (const n of notes) console.log('note: ' + n);
-const passed = results.filter((r) => r[1]).length;
-const failed = results.length - passed;
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish(notes, join(outDir, 'notes.txt'));
